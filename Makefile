@@ -1,0 +1,87 @@
+# spotify-medallion: make all | make test | make dashboard   (run `make help`)
+# Works with GNU Make 3.81 (macOS): no .ONESHELL, no $(file ...).
+
+DATA_DIR    ?= data
+RAW_CSV     ?= $(DATA_DIR)/raw/tracks_features.csv
+ROWS        ?= 1204025
+SEED        ?= 42
+SPARK_MASTER ?= local[*]
+REPORTS_DIR ?= reports
+PYTHON      ?= python3
+PYTEST_ARGS ?=
+
+VENV   := .venv
+VPY    := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BRONZE := $(DATA_DIR)/bronze/_manifest.json
+SILVER := $(DATA_DIR)/silver/_manifest.json
+
+export DATA_DIR RAW_CSV ROWS SEED SPARK_MASTER REPORTS_DIR
+export GRADIO_ANALYTICS_ENABLED=False
+export HF_HUB_OFFLINE=1
+export HF_HUB_DISABLE_TELEMETRY=1
+
+.DEFAULT_GOAL := help
+.PHONY: help all setup data bronze silver pipeline bench-etl test lint format lock clean distclean
+
+help: ## show this help
+	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+all: setup data pipeline ## set up, generate data (if missing) and build every layer
+
+setup: $(STAMP) ## create .venv from requirements.lock (hash-checked) and install the project
+
+$(STAMP): requirements.lock pyproject.toml scripts/check-prereqs.sh
+	@sh scripts/check-prereqs.sh $(PYTHON)
+	@echo "[setup] creating $(VENV) from requirements.lock (--require-hashes)"
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+	@echo "[setup] done"
+
+data: $(RAW_CSV) ## generate RAW_CSV unless it exists (a real Kaggle file there is used as is)
+
+# Order-only: an existing CSV (generated or the real Kaggle file) is never remade.
+$(RAW_CSV): | $(STAMP)
+	$(VPY) -m pipeline generate --input $(RAW_CSV) --rows $(ROWS) --seed $(SEED)
+
+bronze: $(BRONZE) ## CSV -> bronze Parquet (Spark), quarantining malformed rows
+
+$(BRONZE): $(RAW_CSV) pipeline/bronze.py pipeline/schema.py | $(STAMP)
+	$(VPY) -m pipeline bronze --data-dir $(DATA_DIR) --input $(RAW_CSV) --master '$(SPARK_MASTER)'
+
+silver: $(SILVER) ## bronze -> silver Parquet by year (Spark), rejecting invalid rows
+
+$(SILVER): $(BRONZE) pipeline/silver.py pipeline/parsing.py | $(STAMP)
+	$(VPY) -m pipeline silver --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'
+
+pipeline: $(SILVER) ## build every layer that is out of date
+
+bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size)
+	BENCH_ROWS=$(ROWS) $(VPY) -m pytest bench/test_etl.py -p no:cacheprovider -s --benchmark-json=$(REPORTS_DIR)/etl_benchmark.json
+
+test: $(STAMP) ## run the test suite (what CI runs)
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## apply ruff formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lock: ## regenerate requirements.lock from requirements.in (needs network)
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	uv pip compile --universal --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
+
+clean: ## delete built layers (bronze, silver, gold) and generated reports; keep raw data and .venv
+	@if [ -x $(VPY) ]; then $(VPY) -m pipeline clean --data-dir $(DATA_DIR); else rm -rf $(DATA_DIR)/bronze $(DATA_DIR)/silver $(DATA_DIR)/gold; fi
+	rm -rf $(DATA_DIR)/.versions
+	rm -f $(REPORTS_DIR)/data_quality.md $(REPORTS_DIR)/data_quality.json
+
+distclean: clean ## also delete the raw CSV and .venv
+	rm -rf $(DATA_DIR)/raw $(VENV)

@@ -1,0 +1,88 @@
+"""ETL benchmark: generator, Spark session start, bronze and silver at full size.
+
+Each step takes seconds, so each is timed once (``benchmark.pedantic(rounds=1)``) in one
+fresh process, in pipeline order; the session start is timed on its own and is never
+inside a layer's timing. Figures go to ``extra_info`` (and to the JSON report with
+``--benchmark-json``). Targets from issue 2: generator ≤ 20 s; bronze + silver ≤ 15 s;
+silver ≤ 35 % of the CSV's bytes. They are reported, not asserted: timings here are noisy.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.bronze import build_bronze
+from pipeline.generate import generate_csv
+from pipeline.manifest import dir_bytes
+from pipeline.settings import FULL_ROWS, Settings
+from pipeline.silver import build_silver
+from pipeline.spark import spark_conf, timed_spark
+
+ROWS = int(os.environ.get("BENCH_ROWS", FULL_ROWS))
+SEED = 42
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    data = Path(os.environ.get("BENCH_DATA_DIR") or tmp_path_factory.mktemp("bench_etl"))
+    return Settings().with_overrides(
+        data_dir=data, raw_csv=data / "raw" / "tracks_features.csv", rows=ROWS, seed=SEED
+    )
+
+
+@pytest.fixture(scope="module")
+def state() -> dict:
+    return {}
+
+
+def _once(benchmark, fn):
+    return benchmark.pedantic(fn, rounds=1, iterations=1, warmup_rounds=0)
+
+
+def test_generate(benchmark, settings, state):
+    """Inside the timer: generating and writing the CSV. Outside: nothing else."""
+    result = _once(benchmark, lambda: generate_csv(settings.raw_csv, settings.rows, SEED))
+    state["csv_bytes"] = result.bytes
+    benchmark.extra_info.update(step="generate", rows=result.rows, bytes=result.bytes)
+
+
+def test_spark_session_start(benchmark, settings, state):
+    """Inside: building the first SparkSession (JVM launch). Outside: everything else."""
+    spark, seconds = _once(benchmark, lambda: timed_spark(settings))
+    state["spark"] = spark
+    benchmark.extra_info.update(
+        step="spark_start", seconds=seconds, spark_conf=spark_conf(settings)
+    )
+
+
+def test_bronze(benchmark, settings, state):
+    """Inside: header check, CSV parse, Parquet write, quarantine, manifest. Outside: session."""
+    result = _once(benchmark, lambda: build_bronze(state["spark"], settings))
+    state["bronze_s"] = result.seconds
+    benchmark.extra_info.update(step="bronze", rows=result.rows_out, seconds=result.seconds)
+
+
+def test_silver(benchmark, settings, state):
+    """Inside: parse, checks, partitioned writes, rejects, manifest. Outside: session."""
+    start = time.perf_counter()
+    result = _once(benchmark, lambda: build_silver(state["spark"], settings))
+    silver_bytes = dir_bytes(settings.silver_dir.resolve() / "tracks") + dir_bytes(
+        settings.silver_dir.resolve() / "track_artists"
+    )
+    ratio = silver_bytes / state["csv_bytes"]
+    benchmark.extra_info.update(
+        step="silver",
+        rows=result.rows_out,
+        seconds=result.seconds,
+        bronze_plus_silver_s=round(state["bronze_s"] + result.seconds, 3),
+        silver_bytes=silver_bytes,
+        silver_to_csv_ratio=round(ratio, 4),
+    )
+    print(
+        f"\nbronze + silver = {state['bronze_s'] + result.seconds:.1f}s (target <= 15 s); "
+        f"silver/CSV bytes = {ratio:.1%} (target <= 35%); wall {time.perf_counter() - start:.1f}s"
+    )

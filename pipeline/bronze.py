@@ -1,0 +1,270 @@
+"""Bronze (Spark): the raw CSV as typed Parquet, under the strict schema.
+
+Contract
+* The header must equal the schema's 24 column names, in order; otherwise nothing is read.
+* Every data line becomes exactly one bronze row or one quarantined row:
+  ``rows_in == rows_out + rows_quarantined`` where ``rows_in`` counts the file's non-blank
+  data lines (counted independently of Spark).
+* Quarantined (``bronze/_quarantine/``, with source line, raw line, reason and detail):
+  a wrong field count, text where a number or boolean belongs, broken quoting, or an
+  empty field (the real file has none, so an empty field is never silently a null).
+* Bronze rows keep the raw 24 columns typed by :data:`RAW_SCHEMA`, plus ``_ingest_order``:
+  a number that increases with the line order of the file (used to keep "the first" of
+  duplicate ids in silver). It is not a line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from pipeline import publish
+from pipeline.manifest import LayerResult, dir_bytes, result_payload, utc_now, write_manifest
+from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
+from pipeline.settings import Settings
+from pipeline.spark import spark_info
+
+CORRUPT = "_corrupt_record"
+ORDER = "_ingest_order"
+REASON = "_reason"
+LINE_LOOKUP_LIMIT = 100_000  # above this many quarantined rows, skip the line-number scan
+
+CSV_OPTIONS = {
+    "header": "true",
+    "mode": "PERMISSIVE",
+    "columnNameOfCorruptRecord": CORRUPT,
+    "quote": '"',
+    "escape": '"',  # the file doubles quotes inside quoted fields (Python csv style)
+    "multiLine": "false",  # no field in the real file spans lines
+    "encoding": "UTF-8",
+    "enforceSchema": "true",  # we check the header ourselves, with a clear message
+    "ignoreLeadingWhiteSpace": "false",
+    "ignoreTrailingWhiteSpace": "false",
+}
+
+QUARANTINE_SCHEMA = T.StructType(
+    [
+        T.StructField("source_file", T.StringType()),
+        T.StructField("line_number", T.LongType()),
+        T.StructField("reason", T.StringType()),
+        T.StructField("detail", T.StringType()),
+        T.StructField("raw_line", T.StringType()),
+        T.StructField("id", T.StringType()),
+    ]
+)
+
+
+class InputError(Exception):
+    """Bad input that the user must fix; the message names file, line and column."""
+
+
+# --- input checks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """Facts about the input file, from one sequential read."""
+
+    bytes: int
+    sha256: str
+    data_lines: int  # non-blank lines after the header
+    blank_lines: int
+
+
+def scan_file(path: Path, chunk: int = 1 << 22) -> FileScan:
+    """Size, sha256 and line counts of ``path`` in one pass (runs beside Spark)."""
+    digest, size, newlines, blanks = hashlib.sha256(), 0, 0, 0
+    prev, last = b"\n", b""
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+            size += len(block)
+            newlines += block.count(b"\n")
+            blanks += block.count(b"\n\n") + (prev == b"\n" and block[:1] == b"\n")
+            prev = last = block[-1:]
+    lines = newlines + (1 if size and last != b"\n" else 0)
+    return FileScan(size, digest.hexdigest(), max(lines - 1 - blanks, 0), blanks)
+
+
+def check_header(path: Path) -> None:
+    """Raise :class:`InputError` unless the file exists and starts with the schema header."""
+    if not path.exists():
+        raise InputError(f"{path}: input file not found (run `make data` to generate one)")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: file is empty (expected a header and data rows)")
+    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+        first = fh.readline()
+        second = fh.readline()
+    header = next(csv.reader([first.rstrip("\r\n")]), [])
+    for i, expected in enumerate(RAW_COLUMNS):
+        got = header[i] if i < len(header) else None
+        if got != expected:
+            where = f"column {i + 1}"
+            found = f"found {got!r}" if got is not None else "the header ends there"
+            raise InputError(f"{path}: line 1, {where}: header should be {expected!r}, {found}")
+    if len(header) > len(RAW_COLUMNS):
+        raise InputError(
+            f"{path}: line 1: header has {len(header)} columns, expected {len(RAW_COLUMNS)} "
+            f"(extra column {header[len(RAW_COLUMNS)]!r})"
+        )
+    if not second.strip():
+        raise InputError(f"{path}: header only, no data rows")
+
+
+# --- quarantine reasons ----------------------------------------------------------------
+
+_FIELD_TYPES = {f.name: f.dataType for f in RAW_SCHEMA.fields}
+
+
+def _value_ok(value: str, data_type: T.DataType) -> bool:
+    try:
+        if isinstance(data_type, T.IntegerType):
+            return -(2**31) <= int(value) < 2**31
+        if isinstance(data_type, T.DoubleType):
+            float(value)
+        elif isinstance(data_type, T.BooleanType):
+            return value.lower() in ("true", "false")
+    except ValueError:
+        return False
+    return True
+
+
+def classify_malformed(line: str | None) -> tuple[str, str]:
+    """Why Spark could not parse a raw line: (reason code, human detail)."""
+    if line is None:
+        return "malformed", "the CSV reader could not parse this line"
+    try:
+        fields = next(csv.reader([line], strict=True))
+    except (csv.Error, StopIteration) as exc:
+        return "broken_quoting", f"broken quoting: {exc}"
+    if len(fields) != len(RAW_COLUMNS):
+        return "wrong_field_count", f"{len(fields)} fields, expected {len(RAW_COLUMNS)}"
+    for name, value in zip(RAW_COLUMNS, fields, strict=True):
+        data_type = _FIELD_TYPES[name]
+        if value and not _value_ok(value, data_type):
+            expected = data_type.simpleString()
+            return f"bad_value:{name}", f"column {name!r}: expected {expected}, got {value[:60]!r}"
+    return "malformed", "the CSV reader rejected this line"
+
+
+# --- the layer -------------------------------------------------------------------------
+
+
+def read_raw(spark: SparkSession, path: Path) -> DataFrame:
+    """The CSV under the strict schema, with the corrupt-record column and ingest order."""
+    schema = T.StructType(RAW_SCHEMA.fields + [T.StructField(CORRUPT, T.StringType())])
+    df = spark.read.options(**CSV_OPTIONS).schema(schema).csv(str(path))
+    empty = [F.when(F.col(c).isNull(), F.lit(f"empty_value:{c}")) for c in RAW_COLUMNS]
+    reason = F.when(F.col(CORRUPT).isNotNull(), F.lit("malformed")).otherwise(F.coalesce(*empty))
+    return df.withColumn(ORDER, F.monotonically_increasing_id()).withColumn(REASON, reason)
+
+
+def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
+    """Build ``DATA_DIR/bronze`` from ``RAW_CSV``; publish atomically; return the counts."""
+    start = time.perf_counter()
+    source = Path(settings.raw_csv).absolute()
+    check_header(source)
+    with ThreadPoolExecutor(1) as pool, publish.staged_layer(settings.bronze_dir) as stage:
+        scan: Future[FileScan] = pool.submit(scan_file, source)
+        parsed = read_raw(spark, source).cache()
+        good = parsed.filter(F.col(REASON).isNull()).select(*RAW_COLUMNS, ORDER)
+        good.write.parquet(str(stage / "tracks"))
+        bad_rows = parsed.filter(F.col(REASON).isNotNull()).select(REASON, CORRUPT, "id", ORDER)
+        by_reason, quarantined = _write_quarantine(spark, bad_rows, source, stage)
+        rows_out = spark.read.parquet(str(stage / "tracks")).count()
+        parsed.unpersist()
+        facts = scan.result()
+        result = LayerResult(
+            layer="bronze",
+            rows_in=facts.data_lines,
+            rows_out=rows_out,
+            rows_dropped=quarantined,
+            dropped_by_reason=by_reason,
+            seconds=round(time.perf_counter() - start, 3),
+            bytes_written=dir_bytes(stage),
+            path=settings.bronze_dir,
+        )
+        if result.rows_in != rows_out + quarantined:
+            raise InputError(
+                f"{source}: {facts.data_lines:,} data lines but Spark produced "
+                f"{rows_out + quarantined:,} rows; does a quoted field span lines?"
+            )
+        result.check_accounting()
+        write_manifest(stage, _manifest(result, source, facts, spark, settings))
+    return result
+
+
+def _write_quarantine(
+    spark: SparkSession, bad_rows: DataFrame, source: Path, stage: Path
+) -> tuple[dict[str, int], int]:
+    """Classify, locate and write quarantined rows; return (counts by reason, total)."""
+    rows = bad_rows.orderBy(ORDER).limit(LINE_LOOKUP_LIMIT + 1).collect()
+    if len(rows) > LINE_LOOKUP_LIMIT:
+        raise InputError(
+            f"{source}: more than {LINE_LOOKUP_LIMIT:,} malformed rows; "
+            "is this really tracks_features.csv?"
+        )
+    records = []
+    for row in rows:
+        if row[REASON] == "malformed":
+            reason, detail = classify_malformed(row[CORRUPT])
+        else:
+            column = row[REASON].split(":", 1)[1]
+            reason, detail = row[REASON], f"column {column!r} is empty"
+        records.append([str(source), None, reason, detail, row[CORRUPT], row["id"]])
+    _add_line_numbers(source, records)
+    spark.createDataFrame(records, QUARANTINE_SCHEMA).coalesce(1).write.parquet(
+        str(stage / "_quarantine")
+    )
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record[2]] = counts.get(record[2], 0) + 1
+    return dict(sorted(counts.items())), len(records)
+
+
+def _add_line_numbers(source: Path, records: list[list]) -> None:
+    """Fill ``line_number`` (1-based; the header is line 1) by matching raw lines or ids.
+
+    Malformed rows carry their raw line; rows with an empty field are found by their id.
+    Identical keys are assigned to matching lines in file order.
+    """
+    by_line: dict[str, list[int]] = {}
+    by_id: dict[str, list[int]] = {}
+    for i, rec in enumerate(records):
+        if rec[4] is not None:
+            by_line.setdefault(rec[4], []).append(i)
+        elif rec[5]:
+            by_id.setdefault(rec[5], []).append(i)
+    if not (by_line or by_id):
+        return
+    with open(source, encoding="utf-8", errors="replace", newline="") as fh:
+        next(fh, None)
+        for number, line in enumerate(fh, start=2):
+            text = line.rstrip("\r\n")
+            pending = by_line.get(text) or by_id.get(text.split(",", 1)[0])
+            if pending:
+                records[pending.pop(0)][1] = number
+
+
+def _manifest(
+    result: LayerResult, source: Path, facts: FileScan, spark: SparkSession, settings: Settings
+) -> dict:
+    return {
+        **result_payload(result),
+        "created_at": utc_now(),
+        "input": {
+            "path": str(source),
+            "bytes": facts.bytes,
+            "sha256": facts.sha256,
+            "blank_lines_skipped": facts.blank_lines,
+        },
+        **spark_info(spark, settings),
+    }

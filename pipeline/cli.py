@@ -1,0 +1,118 @@
+"""``python -m pipeline {generate,bronze,silver,run}``: the command line of every layer.
+
+Flags override the environment (see :mod:`pipeline.settings`). Bad input exits with
+status 2 and a one-line message naming the file, line and column; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from pipeline.settings import Settings
+
+EXIT_BAD_INPUT = 2
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="root of the data layers (env DATA_DIR, default data)")
+    parser.add_argument("--input", dest="raw_csv", help="raw CSV (env RAW_CSV)")
+    parser.add_argument("--rows", type=int, help="rows to generate (env ROWS, default 1204025)")
+    parser.add_argument("--seed", type=int, help="generator seed (env SEED, default 42)")
+    parser.add_argument("--master", dest="spark_master", help="Spark master URL (env SPARK_MASTER)")
+    parser.add_argument("--reports-dir", help="where reports go (env REPORTS_DIR)")
+
+
+def cmd_generate(settings: Settings) -> None:
+    from pipeline.generate import generate_csv
+
+    print(f"[generate] writing {settings.rows:,} rows (seed {settings.seed}) to {settings.raw_csv}")
+    result = generate_csv(settings.raw_csv, settings.rows, settings.seed)
+    mb = result.bytes / 1e6
+    print(f"[generate] wrote {result.rows:,} rows, {mb:.1f} MB in {result.seconds:.1f}s")
+
+
+def _with_spark(settings: Settings, *layers: str) -> None:
+    from pipeline.bronze import build_bronze
+    from pipeline.silver import build_silver
+    from pipeline.spark import timed_spark
+
+    builders = {"bronze": build_bronze, "silver": build_silver}
+    _check_inputs(settings, layers)
+    print(f"[spark] starting session (master {settings.spark_remote or settings.spark_master})")
+    spark, seconds = timed_spark(settings)
+    print(f"[spark] Spark {spark.version} ready in {seconds:.1f}s")
+    for layer in layers:
+        print(f"[{layer}] building ...", flush=True)
+        print(builders[layer](spark, settings).summary(), flush=True)
+
+
+def _check_inputs(settings: Settings, layers: tuple[str, ...]) -> None:
+    """Fail fast, before the JVM starts, when the first layer's input is missing or bad."""
+    from pipeline.bronze import check_header
+    from pipeline.manifest import read_manifest
+
+    if layers[0] == "bronze":
+        check_header(settings.raw_csv)
+    elif layers[0] == "silver":
+        read_manifest(settings.bronze_dir)
+
+
+def cmd_clean(settings: Settings) -> None:
+    from pipeline.publish import remove_layer
+
+    for layer in ("bronze", "silver", "gold"):
+        remove_layer(settings.data_dir / layer)
+    print(f"[clean] removed built layers under {settings.data_dir} (raw data kept)")
+
+
+def cmd_run(settings: Settings) -> None:
+    if not settings.raw_csv.exists():
+        cmd_generate(settings)
+    _with_spark(settings, "bronze", "silver")
+
+
+COMMANDS: dict[str, tuple[str, Callable[[Settings], None]]] = {
+    "generate": ("write a realistic stand-in tracks_features.csv", cmd_generate),
+    "bronze": ("CSV -> bronze Parquet (Spark), quarantining malformed rows", None),
+    "silver": ("bronze -> silver Parquet (Spark), rejecting invalid rows", None),
+    "run": ("generate (if missing), bronze and silver", cmd_run),
+    "clean": ("delete the built layers (keeps the raw CSV)", cmd_clean),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline", description="Build the spotify-medallion data layers."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, _) in COMMANDS.items():
+        _common(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def _error_types() -> tuple[type[BaseException], ...]:
+    from pipeline.bronze import InputError
+    from pipeline.publish import PublishError
+
+    return (InputError, PublishError, FileNotFoundError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = vars(build_parser().parse_args(argv))
+    command = args.pop("command")
+    settings = Settings().with_overrides(**args)
+    _, handler = COMMANDS[command]
+    start = time.perf_counter()
+    try:
+        if handler is None:
+            _with_spark(settings, command)
+        else:
+            handler(settings)
+    except _error_types() as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"[{command}] done in {time.perf_counter() - start:.1f}s")
+    return 0

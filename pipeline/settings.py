@@ -1,0 +1,94 @@
+"""Settings: every path, size and engine knob in one object, read from the environment.
+
+Nothing else in the project reads ``os.environ`` for configuration. The Makefile exports
+the same names (``DATA_DIR``, ``RAW_CSV``, ``ROWS``, ``SEED``, ``SPARK_MASTER``,
+``REPORTS_DIR``), and the CLI flags override them via :meth:`Settings.with_overrides`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+FULL_ROWS = 1_204_025  # rows in the real Kaggle tracks_features.csv
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _default_spark_conf() -> dict[str, str]:
+    """Extra Spark conf from ``SPARK_CONF`` ("k=v,k2=v2"); empty by default."""
+    raw = _env("SPARK_CONF", "")
+    pairs = (item.split("=", 1) for item in raw.split(",") if "=" in item)
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths, dataset size, seed and Spark settings for one run."""
+
+    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", "data")))
+    raw_csv_override: Path | None = field(
+        default_factory=lambda: Path(p) if (p := _env("RAW_CSV", "")) else None
+    )
+    reports_dir: Path = field(default_factory=lambda: Path(_env("REPORTS_DIR", "reports")))
+    rows: int = field(default_factory=lambda: int(_env("ROWS", str(FULL_ROWS))))
+    seed: int = field(default_factory=lambda: int(_env("SEED", "42")))
+    spark_master: str = field(default_factory=lambda: _env("SPARK_MASTER", "local[*]"))
+    spark_remote: str = field(default_factory=lambda: _env("SPARK_REMOTE", ""))
+    spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", "4g"))
+    spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
+
+    # --- derived paths (the data layout under DATA_DIR) ---
+    @property
+    def raw_csv(self) -> Path:
+        return self.raw_csv_override or self.data_dir / "raw" / "tracks_features.csv"
+
+    @property
+    def bronze_dir(self) -> Path:
+        return self.data_dir / "bronze"
+
+    @property
+    def bronze_tracks(self) -> Path:
+        return self.bronze_dir / "tracks"
+
+    @property
+    def bronze_quarantine(self) -> Path:
+        return self.bronze_dir / "_quarantine"
+
+    @property
+    def silver_dir(self) -> Path:
+        return self.data_dir / "silver"
+
+    @property
+    def silver_tracks(self) -> Path:
+        return self.silver_dir / "tracks"
+
+    @property
+    def silver_track_artists(self) -> Path:
+        return self.silver_dir / "track_artists"
+
+    @property
+    def silver_rejects(self) -> Path:
+        return self.silver_dir / "_rejects"
+
+    @property
+    def gold_dir(self) -> Path:
+        return self.data_dir / "gold"
+
+    @property
+    def gold_db(self) -> Path:
+        return self.gold_dir / "spotify.duckdb"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with the non-None ``changes`` applied (CLI flags win over env)."""
+        clean = {k: v for k, v in changes.items() if v is not None}
+        if "raw_csv" in clean:
+            clean["raw_csv_override"] = Path(clean.pop("raw_csv"))
+        for key in ("data_dir", "reports_dir"):
+            if key in clean:
+                clean[key] = Path(clean[key])
+        return replace(self, **clean)

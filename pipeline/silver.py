@@ -1,0 +1,254 @@
+"""Silver (Spark): cleaned, validated and enriched tracks, partitioned by year.
+
+Contract (``rows_in == rows_out + rows_rejected``; rows_in = bronze rows)
+* ``artists`` / ``artist_ids`` become ``array<string>`` (see :mod:`pipeline.parsing`).
+* ``release_date`` becomes a date plus ``release_precision`` (day / month / year).
+* Rejected rows go to ``silver/_rejects/`` with all bronze columns and ``reject_reason``;
+  each row gets the first failing rule of :func:`reject_rules`, in order.
+* Year 0 (``0000``) is rejected. **Year-1900 placeholders** (``1900-01-01``, a known bad
+  date in the real file) are **rejected** too, as ``placeholder_date_1900``: their true
+  year is unknown, and keeping them would plant a fake point in every year chart.
+* A duplicate ``id`` keeps the first row in file order (bronze ``_ingest_order``).
+* Derived: ``duration_min``, ``decade``, ``is_party_song``, ``mood``, ``artist_count``,
+  ``primary_artist``, ``release_precision``.
+* Outputs: ``silver/tracks/year=YYYY/`` (zstd Parquet, about one file per year) and
+  ``silver/track_artists/`` (one row per track_id, position, artist_id, artist_name).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from pipeline import publish
+from pipeline.bronze import ORDER
+from pipeline.manifest import (
+    LayerResult,
+    dir_bytes,
+    read_manifest,
+    result_payload,
+    utc_now,
+    write_manifest,
+)
+from pipeline.parsing import spark_artist_list, spark_release_date, spark_release_precision
+from pipeline.schema import RAW_COLUMNS, UNIT_FEATURES
+from pipeline.settings import Settings
+from pipeline.spark import local_cores, spark_info
+from pipeline.timing import Steps
+
+REJECT = "reject_reason"
+ID_PATTERN = r"^[0-9A-Za-z]{22}$"
+PARTY_THRESHOLD = 0.7
+MOOD_THRESHOLD = 0.5
+DOUBLE_COLUMNS = (*UNIT_FEATURES, "loudness", "tempo", "time_signature")
+
+# Columns of silver/tracks, in order (``year`` is the partition column, read back last).
+TRACK_COLUMNS = (
+    "id",
+    "name",
+    "album",
+    "album_id",
+    "artists",
+    "artist_ids",
+    "primary_artist",
+    "artist_count",
+    "track_number",
+    "disc_number",
+    "explicit",
+    *UNIT_FEATURES,
+    "key",
+    "loudness",
+    "mode",
+    "tempo",
+    "duration_ms",
+    "duration_min",
+    "time_signature",
+    "release_date",
+    "release_precision",
+    "decade",
+    "is_party_song",
+    "mood",
+    "year",
+)
+
+
+def reject_rules(c: dict[str, Column]) -> list[tuple[str, Column]]:
+    """(reason, condition-that-rejects) in priority order; ``c`` holds the parsed columns."""
+    col = F.col
+    rules: list[tuple[str, Column]] = [
+        ("bad_id", ~col("id").rlike(ID_PATTERN)),
+        ("duplicate_id", c["is_duplicate"]),
+        ("unparseable_artists", c["artists"].isNull()),
+        ("unparseable_artist_ids", c["artist_ids"].isNull()),
+        ("no_artists", F.size(c["artists"]) == 0),
+        ("artist_count_mismatch", F.size(c["artists"]) != F.size(c["artist_ids"])),
+        ("year_zero", col("year") == 0),
+        ("placeholder_date_1900", col("release_date") == "1900-01-01"),
+        ("bad_release_date", c["release_date"].isNull()),
+        ("year_mismatch", F.year(c["release_date"]) != col("year")),
+    ]
+    rules += [(f"not_finite:{name}", F.isnan(col(name))) for name in DOUBLE_COLUMNS]
+    rules += [(f"out_of_range:{name}", ~col(name).between(0.0, 1.0)) for name in UNIT_FEATURES]
+    rules += [
+        ("out_of_range:key", ~col("key").between(0, 11)),
+        ("out_of_range:mode", ~col("mode").isin(0, 1)),
+        ("out_of_range:tempo", col("tempo") < 0),
+        ("out_of_range:duration_ms", col("duration_ms") <= 0),
+        ("out_of_range:track_number", col("track_number") < 1),
+        ("out_of_range:disc_number", col("disc_number") < 1),
+        (
+            "out_of_range:time_signature",
+            ~col("time_signature").between(0, 7)
+            | (col("time_signature") != F.floor(col("time_signature"))),
+        ),
+    ]
+    return rules
+
+
+def _duplicates(bronze: DataFrame) -> DataFrame:
+    """(id, first ingest order) for ids that occur more than once: small, so broadcast."""
+    return (
+        bronze.groupBy("id")
+        .agg(F.count(F.lit(1)).alias("_n"), F.min(ORDER).alias("_first"))
+        .filter("_n > 1")
+        .select("id", "_first")
+    )
+
+
+def classify(bronze: DataFrame) -> DataFrame:
+    """Bronze rows with parsed columns and ``reject_reason`` (null for rows that pass)."""
+    with_dups = bronze.join(F.broadcast(_duplicates(bronze)), "id", "left")
+    parsed = {
+        "artists": spark_artist_list(F.col("artists")),
+        "artist_ids": spark_artist_list(F.col("artist_ids")),
+        "release_date": spark_release_date(F.col("release_date")),
+        "is_duplicate": F.col("_first").isNotNull() & (F.col(ORDER) != F.col("_first")),
+    }
+    staged = with_dups.select(
+        "*",
+        parsed["artists"].alias("_artists"),
+        parsed["artist_ids"].alias("_artist_ids"),
+        parsed["release_date"].alias("_date"),
+    )
+    cols = {
+        "artists": F.col("_artists"),
+        "artist_ids": F.col("_artist_ids"),
+        "release_date": F.col("_date"),
+        "is_duplicate": parsed["is_duplicate"],
+    }
+    reason = F.coalesce(*[F.when(cond, F.lit(name)) for name, cond in reject_rules(cols)])
+    return staged.withColumn(REJECT, reason)
+
+
+def enrich(ok: DataFrame) -> DataFrame:
+    """Derived columns of the rows that passed every rule, in :data:`TRACK_COLUMNS` order."""
+    col = F.col
+    high_valence = col("valence") >= MOOD_THRESHOLD
+    high_energy = col("energy") >= MOOD_THRESHOLD
+    derived = {
+        "artists": col("_artists"),
+        "artist_ids": col("_artist_ids"),
+        "primary_artist": col("_artists")[0],
+        "artist_count": F.size("_artists"),
+        "duration_min": col("duration_ms") / F.lit(60000.0),
+        "time_signature": col("time_signature").cast("int"),
+        "release_date": col("_date"),
+        "release_precision": spark_release_precision(col("release_date")),
+        "decade": (F.floor(col("year") / 10) * 10).cast("int"),
+        "is_party_song": (col("danceability") > PARTY_THRESHOLD)
+        & (col("energy") > PARTY_THRESHOLD),
+        "mood": F.when(high_valence & high_energy, "happy")
+        .when(high_valence, "calm")
+        .when(high_energy, "tense")
+        .otherwise("sad"),
+    }
+    return ok.select(*[derived.get(name, col(name)).alias(name) for name in TRACK_COLUMNS])
+
+
+def artist_rows(tracks: DataFrame) -> DataFrame:
+    """One row per (track_id, position, artist_id, artist_name); position starts at 1."""
+    pairs = F.arrays_zip(F.col("artist_ids").alias("artist_id"), F.col("artists").alias("name"))
+    exploded = tracks.select(F.col("id").alias("track_id"), F.posexplode(pairs))
+    return exploded.select(
+        "track_id",
+        (F.col("pos") + 1).alias("position"),
+        F.col("col.artist_id").alias("artist_id"),
+        F.col("col.name").alias("artist_name"),
+    )
+
+
+def _rejected(bronze: DataFrame, tracks: DataFrame) -> DataFrame:
+    """Classified bronze rows that silver rejected, found without re-checking every row.
+
+    A rejected row either has an id that is not in silver, or a duplicated id; only the
+    rows of such ids (few) are classified again to get their reasons.
+    """
+    missing = bronze.select("id").join(tracks.select("id"), "id", "left_anti")
+    candidates = missing.union(_duplicates(bronze).select("id")).distinct()
+    subset = bronze.join(F.broadcast(candidates), "id", "left_semi")
+    return classify(subset).filter(F.col(REJECT).isNotNull())
+
+
+def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
+    """Build ``DATA_DIR/silver`` from bronze; publish atomically; return the counts.
+
+    One full pass parses, checks and writes the tracks; track_artists is exploded from the
+    written tracks, and rejects are re-derived from the few rows missing from them. The
+    counts must then add up exactly, which also cross-checks that derivation.
+    """
+    start = time.perf_counter()
+    bronze_manifest = read_manifest(settings.bronze_dir)
+    bronze = spark.read.parquet(str(Path(settings.bronze_tracks).absolute()))
+    writers = local_cores(settings.spark_master) or 8
+    steps = Steps("silver")
+    with publish.staged_layer(settings.silver_dir) as stage:
+        with steps.step("parse, check and write tracks"):
+            ok = enrich(classify(bronze).filter(F.col(REJECT).isNull()))
+            # Hash-partitioning by year gives exactly one file per year partition.
+            ok.repartition(writers, "year").write.partitionBy("year").parquet(str(stage / "tracks"))
+        tracks = spark.read.parquet(str(stage / "tracks"))
+        with steps.step("write track_artists"):
+            artist_rows(tracks).coalesce(writers).write.parquet(str(stage / "track_artists"))
+        with steps.step("find and write rejects"):
+            rejects = _rejected(bronze, tracks).select(*RAW_COLUMNS, ORDER, REJECT)
+            rejects.coalesce(1).write.parquet(str(stage / "_rejects"))
+            written = spark.read.parquet(str(stage / "_rejects"))
+            counts = {r[REJECT]: r["count"] for r in written.groupBy(REJECT).count().collect()}
+        with steps.step("count"):
+            rows_in, rows_out = bronze.count(), tracks.count()
+            artists_out = spark.read.parquet(str(stage / "track_artists")).count()
+        result = LayerResult(
+            layer="silver",
+            rows_in=rows_in,
+            rows_out=rows_out,
+            rows_dropped=sum(counts.values()),
+            dropped_by_reason=dict(sorted(counts.items())),
+            seconds=round(time.perf_counter() - start, 3),
+            bytes_written=dir_bytes(stage),
+            path=settings.silver_dir,
+        )
+        result.check_accounting()
+        tables = {
+            "tracks": {"rows": rows_out, "files": _count_files(stage / "tracks")},
+            "track_artists": {"rows": artists_out},
+        }
+        write_manifest(stage, _manifest(result, bronze_manifest, tables, steps, spark, settings))
+    return result
+
+
+def _manifest(result, bronze_manifest, tables, steps, spark, settings) -> dict:
+    return {
+        **result_payload(result),
+        "created_at": utc_now(),
+        "source_sha256": bronze_manifest.get("input", {}).get("sha256"),
+        "tables": tables,
+        "step_seconds": steps.seconds,
+        **spark_info(spark, settings),
+    }
+
+
+def _count_files(path: Path) -> int:
+    return sum(1 for _ in Path(path).rglob("*.parquet"))

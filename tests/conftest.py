@@ -1,0 +1,62 @@
+"""Shared fixtures: one Spark session per test run, paths to the fixture and real data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_CSV = REPO / "tests" / "fixtures" / "tricky_tracks.csv"
+REAL_DIR = Path(os.environ.get("SPOTIFY_REAL_DIR", REPO.parent / "shared" / "data" / "real"))
+REAL_SAMPLE = REAL_DIR / "tracks_features_sample.csv"
+TEST_MASTER = "local[2]"
+
+
+def settings_for(data_dir: Path, raw_csv: Path | None = None, **kw) -> Settings:
+    """Settings pointing at a private data dir (and optionally a given CSV)."""
+    extra = {"raw_csv": raw_csv} if raw_csv else {}
+    return Settings().with_overrides(
+        data_dir=data_dir, spark_master=TEST_MASTER, reports_dir=data_dir / "reports", **extra, **kw
+    )
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """The one Spark session of the test run (local[2], as on CI)."""
+    from pipeline.spark import get_spark
+
+    session = get_spark(Settings().with_overrides(spark_master=TEST_MASTER))
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def real_sample() -> Path:
+    """The 1,501 real rows, read from ../shared (never copied into the repo)."""
+    if not REAL_SAMPLE.exists():
+        pytest.skip(f"real sample not found at {REAL_SAMPLE} (set SPOTIFY_REAL_DIR)")
+    return REAL_SAMPLE
+
+
+@pytest.fixture(scope="session")
+def fixture_layers(spark, tmp_path_factory):
+    """Bronze and silver built once from the hand-written tricky-case fixture."""
+    from pipeline.bronze import build_bronze
+    from pipeline.silver import build_silver
+
+    settings = settings_for(tmp_path_factory.mktemp("fixture"), FIXTURE_CSV)
+    return settings, build_bronze(spark, settings), build_silver(spark, settings)
+
+
+@pytest.fixture(scope="session")
+def real_layers(spark, real_sample, tmp_path_factory):
+    """Bronze and silver built once from the real sample."""
+    from pipeline.bronze import build_bronze
+    from pipeline.silver import build_silver
+
+    settings = settings_for(tmp_path_factory.mktemp("real"), real_sample)
+    return settings, build_bronze(spark, settings), build_silver(spark, settings)
