@@ -15,6 +15,8 @@ VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BRONZE := $(DATA_DIR)/bronze/_manifest.json
 SILVER := $(DATA_DIR)/silver/_manifest.json
+GOLD   := $(DATA_DIR)/gold/spotify.duckdb
+DQ     := $(REPORTS_DIR)/data_quality.json
 
 export DATA_DIR RAW_CSV ROWS SEED SPARK_MASTER REPORTS_DIR
 export GRADIO_ANALYTICS_ENABLED=False
@@ -22,14 +24,14 @@ export HF_HUB_OFFLINE=1
 export HF_HUB_DISABLE_TELEMETRY=1
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data bronze silver pipeline bench-etl test lint format lock clean distclean
+.PHONY: help all setup data bronze silver gold report pipeline bench-etl test lint format lock clean distclean
 
 help: ## show this help
 	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-all: setup data pipeline ## set up, generate data (if missing) and build every layer
+all: setup data pipeline ## set up, generate data (if missing), build every layer and report
 
 setup: $(STAMP) ## create .venv from requirements.lock (hash-checked) and install the project
 
@@ -58,7 +60,17 @@ silver: $(SILVER) ## bronze -> silver Parquet by year (Spark), rejecting invalid
 $(SILVER): $(BRONZE) pipeline/silver.py pipeline/parsing.py | $(STAMP)
 	$(VPY) -m pipeline silver --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'
 
-pipeline: $(SILVER) ## build every layer that is out of date
+gold: $(GOLD) ## silver -> gold DuckDB serving tables (atomic publish)
+
+$(GOLD): $(SILVER) pipeline/gold.py pipeline/catalogue.py | $(STAMP)
+	$(VPY) -m pipeline gold --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'
+
+report: $(DQ) ## write the data-quality report into REPORTS_DIR
+
+$(DQ): $(GOLD) pipeline/quality.py | $(STAMP)
+	$(VPY) -m pipeline report --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
+
+pipeline: $(DQ) ## build every out-of-date layer (bronze, silver, gold) and the data-quality report
 
 bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size)
 	BENCH_ROWS=$(ROWS) $(VPY) -m pytest bench/test_etl.py -p no:cacheprovider -s --benchmark-json=$(REPORTS_DIR)/etl_benchmark.json

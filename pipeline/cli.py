@@ -1,4 +1,4 @@
-"""``python -m pipeline {generate,bronze,silver,run}``: the command line of every layer.
+"""``python -m pipeline {generate,bronze,silver,gold,report,run,clean}``: the pipeline CLI.
 
 Flags override the environment (see :mod:`pipeline.settings`). Bad input exits with
 status 2 and a one-line message naming the file, line and column; never a traceback.
@@ -68,17 +68,44 @@ def cmd_clean(settings: Settings) -> None:
     print(f"[clean] removed built layers under {settings.data_dir} (raw data kept)")
 
 
+def cmd_gold(settings: Settings) -> None:
+    from pipeline.gold import build_gold
+
+    print(f"[gold] building {settings.gold_db} from {settings.silver_dir} ...", flush=True)
+    print(build_gold(settings).summary(), flush=True)
+
+
+def cmd_report(settings: Settings) -> None:
+    from pipeline.quality import REPORT_JSON, REPORT_MD, write_report
+
+    report = write_report(settings)
+    failed = [c["check"] for c in report["checks"] if not c["ok"]]
+    status = f"FAILED: {', '.join(failed)}" if failed else "all totals add up"
+    out = settings.reports_dir
+    print(f"[report] wrote {out / REPORT_MD} and {out / REPORT_JSON} ({status})")
+    if failed:
+        raise AccountingError(f"data-quality totals do not add up: {', '.join(failed)}")
+
+
+class AccountingError(RuntimeError):
+    """The layers' row counts do not add up."""
+
+
 def cmd_run(settings: Settings) -> None:
     if not settings.raw_csv.exists():
         cmd_generate(settings)
     _with_spark(settings, "bronze", "silver")
+    cmd_gold(settings)
+    cmd_report(settings)
 
 
 COMMANDS: dict[str, tuple[str, Callable[[Settings], None]]] = {
     "generate": ("write a realistic stand-in tracks_features.csv", cmd_generate),
     "bronze": ("CSV -> bronze Parquet (Spark), quarantining malformed rows", None),
     "silver": ("bronze -> silver Parquet (Spark), rejecting invalid rows", None),
-    "run": ("generate (if missing), bronze and silver", cmd_run),
+    "gold": ("silver -> gold DuckDB serving tables, published atomically", cmd_gold),
+    "report": ("write the data-quality report (REPORTS_DIR/data_quality.{md,json})", cmd_report),
+    "run": ("generate (if missing), bronze, silver, gold and the data-quality report", cmd_run),
     "clean": ("delete the built layers (keeps the raw CSV)", cmd_clean),
 }
 
@@ -95,9 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _error_types() -> tuple[type[BaseException], ...]:
     from pipeline.bronze import InputError
+    from pipeline.catalogue import ParamError
+    from pipeline.gold import GoldBuildError
     from pipeline.publish import PublishError
 
-    return (InputError, PublishError, FileNotFoundError)
+    return (
+        InputError,
+        PublishError,
+        FileNotFoundError,
+        GoldBuildError,
+        AccountingError,
+        ParamError,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -90,8 +90,11 @@ def _is_live(build_dir: Path) -> bool:
         pid = int(build_dir.name.rsplit("-", 2)[-2])
     except (ValueError, IndexError):
         return False
-    if pid == os.getpid():
-        return True
+    return pid == os.getpid() or pid_alive(pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """True if a process with this pid exists (used to spot leftovers of killed builds)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

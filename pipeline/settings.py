@@ -41,6 +41,9 @@ class Settings:
     spark_remote: str = field(default_factory=lambda: _env("SPARK_REMOTE", ""))
     spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", "4g"))
     spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
+    # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
+    # test can kill a build mid-way.
+    gold_pause_s: float = field(default_factory=lambda: float(_env("SPOTIFY_GOLD_PAUSE_S", "0")))
 
     # --- derived paths (the data layout under DATA_DIR) ---
     @property

@@ -60,3 +60,22 @@ def real_layers(spark, real_sample, tmp_path_factory):
 
     settings = settings_for(tmp_path_factory.mktemp("real"), real_sample)
     return settings, build_bronze(spark, settings), build_silver(spark, settings)
+
+
+@pytest.fixture(scope="session")
+def gold_layers(spark, tmp_path_factory):
+    """All layers (generated 6,000 rows) plus gold; the silver views registered in Spark."""
+    from pipeline.bronze import build_bronze
+    from pipeline.direct import register_silver_views
+    from pipeline.generate import generate_csv
+    from pipeline.gold import build_gold
+    from pipeline.silver import build_silver
+
+    data = tmp_path_factory.mktemp("gold")
+    settings = settings_for(data, data / "raw" / "tracks_features.csv")
+    generate_csv(settings.raw_csv, 6000, seed=7)
+    build_bronze(spark, settings)
+    build_silver(spark, settings)
+    build_gold(settings, verbose=False)
+    register_silver_views(spark, settings)
+    return settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -46,9 +47,15 @@ def test_make_pipeline_builds_every_layer(built):
     assert silver["rows_in"] == silver["rows_out"] + silver["rows_rejected"]
     assert silver["rejects_by_reason"].get("year_zero", 0) >= 1  # generator plants the quirks
     assert silver["rejects_by_reason"].get("placeholder_date_1900", 0) >= 1
+    gold = json.loads((data / "reports" / "data_quality.json").read_text())
+    assert all(check["ok"] for check in gold["checks"])
+    assert gold["layers"]["gold_tracks"] == silver["rows_out"]
+    assert (data / "gold" / "spotify.duckdb").exists()
+    assert "## Rows per layer" in (data / "reports" / "data_quality.md").read_text()
     # Users see progress: one summary line per layer with counts and seconds.
     assert "[generate] wrote 20,000 rows" in out
     assert "[bronze] rows in 20,000" in out and "[silver] rows in" in out
+    assert "[gold] 11 tables" in out and "all totals add up" in out
 
 
 def test_second_make_is_a_no_op(built):
@@ -56,7 +63,8 @@ def test_second_make_is_a_no_op(built):
     assert _make("-q", "pipeline", data_dir=data, check=False).returncode == 0
     start = time.perf_counter()
     out = _make("pipeline", data_dir=data).stdout
-    assert "[bronze]" not in out and "[silver]" not in out and "[generate]" not in out
+    for step in ("[generate]", "[bronze]", "[silver]", "[gold]", "[report]"):
+        assert step not in out
     print(f"no-op make pipeline took {time.perf_counter() - start:.2f}s")
 
 

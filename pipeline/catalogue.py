@@ -1,0 +1,427 @@
+"""The query catalogue: every question the product answers, defined once, in two forms.
+
+Each :class:`Query` has a DuckDB form over gold (the serving path) and a Spark SQL form
+over silver (the "direct query" that gold exists to replace), side by side. Both return
+the same columns in the same, fully defined order; ``tests/test_catalogue.py`` runs every
+query in both engines and asserts equal answers. The dashboard and the benchmarks use only
+these queries.
+
+User values reach SQL only as bound parameters (``$name`` in DuckDB, ``:name`` in Spark);
+the only text formatted into SQL is built here from the constant feature lists below.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.schema import AUDIO_FEATURES, UNIT_FEATURES
+
+# Features charted per year and per artist; correlations use the same list.
+TREND_FEATURES: tuple[str, ...] = AUDIO_FEATURES
+PROFILE_FEATURES: tuple[str, ...] = AUDIO_FEATURES
+ARTIST_FEATURES: tuple[str, ...] = (*UNIT_FEATURES, "loudness", "tempo")
+FEATURE_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (a, b) for i, a in enumerate(AUDIO_FEATURES) for b in AUDIO_FEATURES[i + 1 :]
+)
+EXPLICIT_FILTERS = ("all", "explicit", "clean")
+YEAR_MIN, YEAR_MAX = 1000, 2100
+MAX_TEXT = 200
+MAX_LIMIT = 1000
+
+
+class ParamError(ValueError):
+    """A parameter value the catalogue refuses, with a message fit for the user."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its type, default and the values it accepts."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str = ""
+    choices: tuple | None = None
+    low: int | None = None
+    high: int | None = None
+    nullable: bool = False
+    many: bool = False  # a list of ``choices`` (e.g. features); never reaches SQL
+
+    def validate(self, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip() and self.nullable):
+            if self.nullable:
+                return None
+            raise ParamError(f"{self.name} is required")
+        if self.many:
+            return self._validate_many(value)
+        return self._validate_one(value)
+
+    def _validate_many(self, value: Any) -> tuple:
+        items = (value,) if isinstance(value, str) else tuple(value)
+        if not items:
+            raise ParamError(f"{self.name}: choose at least one of {', '.join(self.choices)}")
+        for item in items:
+            if item not in self.choices:
+                raise ParamError(
+                    f"{self.name}: unknown value {str(item)[:40]!r}; "
+                    f"expected one of {', '.join(self.choices)}"
+                )
+        return tuple(dict.fromkeys(items))
+
+    def _validate_one(self, value: Any) -> Any:
+        if self.kind is int:
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise ParamError(f"{self.name} must be a whole number")
+            try:
+                number = float(value)
+            except ValueError:
+                raise ParamError(
+                    f"{self.name} must be a whole number, got {str(value)[:40]!r}"
+                ) from None
+            if not math.isfinite(number) or number != int(number):
+                raise ParamError(f"{self.name} must be a whole number, got {value!r}")
+            value = int(number)
+            if self.low is not None and value < self.low:
+                raise ParamError(f"{self.name} must be at least {self.low}, got {value}")
+            if self.high is not None and value > self.high:
+                raise ParamError(f"{self.name} must be at most {self.high}, got {value}")
+        elif self.kind is str:
+            value = str(value).strip()
+            if not value:
+                raise ParamError(f"{self.name} must not be empty")
+            if len(value) > MAX_TEXT:
+                raise ParamError(f"{self.name} is too long ({len(value)} > {MAX_TEXT} characters)")
+        if self.choices is not None and value not in self.choices:
+            raise ParamError(
+                f"{self.name}: unknown value {str(value)[:40]!r}; "
+                f"expected one of {', '.join(map(str, self.choices))}"
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named question, its parameters and its two equivalent SQL forms."""
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    duckdb: str  # over gold tables, $name parameters
+    spark: str  # over the silver views silver_tracks / silver_track_artists, :name parameters
+    check: Callable[[dict], None] | None = None  # rules across parameters
+    columns: Callable[[dict], list[str]] | None = None  # output columns chosen by a param
+    sql_params: tuple[str, ...] = field(default=())  # params bound into SQL (default: all)
+
+    def bind(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults filled in, every value validated; raises :class:`ParamError`."""
+        values = dict(values or {})
+        known = {p.name for p in self.params}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ParamError(f"{self.name}: unknown parameter(s) {', '.join(unknown)}")
+        bound = {p.name: p.validate(values.get(p.name, p.default)) for p in self.params}
+        if self.check:
+            self.check(bound)
+        return bound
+
+    def sql_args(self, bound: Mapping[str, Any]) -> dict[str, Any]:
+        """The subset of bound values that the SQL text references."""
+        names = self.sql_params or tuple(p.name for p in self.params if not p.many)
+        return {n: bound[n] for n in names}
+
+
+def _year_range(bound: dict) -> None:
+    if bound["year_from"] > bound["year_to"]:
+        raise ParamError(f"year range is reversed: from {bound['year_from']} to {bound['year_to']}")
+
+
+def _cols(*names: str) -> str:
+    return ", ".join(names)
+
+
+def _avgs(features, prefix: str = "") -> str:
+    return ", ".join(f"avg({prefix}{f}) AS {f}" for f in features)
+
+
+YEAR_FROM = Param("year_from", int, 1950, "first year", low=YEAR_MIN, high=YEAR_MAX)
+YEAR_TO = Param("year_to", int, 2020, "last year", low=YEAR_MIN, high=YEAR_MAX)
+EXPLICIT = Param("explicit", str, "all", "all, explicit or clean", choices=EXPLICIT_FILTERS)
+DECADE = Param("decade", int, None, "a decade such as 1990, or empty for all", low=YEAR_MIN,
+               high=YEAR_MAX, nullable=True)  # fmt: skip
+LIMIT = Param("limit", int, 20, "maximum rows", low=1, high=MAX_LIMIT)
+SPARK_EXPLICIT = "(:explicit = 'all' OR explicit = (:explicit = 'explicit'))"
+
+# Silver-side artist statistics, shared by the Spark forms of the artist queries.
+_SPARK_ARTIST_STATS = f"""
+WITH pairs AS (SELECT DISTINCT artist_id, track_id FROM silver_track_artists),
+names AS (SELECT artist_id, min(artist_name) AS artist_name FROM silver_track_artists
+          GROUP BY artist_id),
+stats AS (
+  SELECT p.artist_id, count(*) AS tracks, count(DISTINCT t.album_id) AS albums,
+         min(t.year) AS first_year, max(t.year) AS last_year,
+         {_avgs(ARTIST_FEATURES, "t.")}, avg(CAST(t.explicit AS DOUBLE)) AS explicit_share
+  FROM pairs p JOIN silver_tracks t ON t.id = p.track_id
+  GROUP BY p.artist_id)
+"""
+ARTIST_COLUMNS = _cols(
+    "s.artist_id", "n.artist_name", "s.tracks", "s.albums", "s.first_year", "s.last_year",
+    *(f"s.{f}" for f in ARTIST_FEATURES), "s.explicit_share",
+)  # fmt: skip
+GOLD_ARTIST_COLUMNS = ARTIST_COLUMNS.replace("n.artist_name", "s.artist_name")
+TRACK_COLUMNS = _cols(
+    "id", "name", "album", "primary_artist", "artists", "year", "explicit",
+    "danceability", "energy", "valence", "acousticness", "tempo", "loudness", "duration_min",
+)  # fmt: skip
+
+QUERIES: tuple[Query, ...] = (
+    Query(
+        name="overview",
+        description="Headline numbers: tracks, artists, albums and the year span.",
+        params=(),
+        duckdb="SELECT tracks, artists, albums, first_year, last_year FROM overview",
+        spark="""
+            SELECT count(*) AS tracks,
+                   (SELECT count(DISTINCT artist_id) FROM silver_track_artists) AS artists,
+                   count(DISTINCT album_id) AS albums, min(year) AS first_year,
+                   max(year) AS last_year
+            FROM silver_tracks""",
+    ),
+    Query(
+        name="year_trends",
+        description="Per year: track count, average audio features and explicit share.",
+        params=(
+            YEAR_FROM,
+            YEAR_TO,
+            EXPLICIT,
+            Param(
+                "features",
+                str,
+                ("loudness", "energy", "danceability", "acousticness"),
+                "features to return",
+                choices=TREND_FEATURES,
+                many=True,
+            ),
+        ),  # fmt: skip
+        duckdb=f"""
+            SELECT year, tracks, {_cols(*TREND_FEATURES)}, explicit_share FROM year_trends
+            WHERE explicit_filter = $explicit AND year BETWEEN $year_from AND $year_to
+            ORDER BY year""",
+        spark=f"""
+            SELECT year, count(*) AS tracks, {_avgs(TREND_FEATURES)},
+                   avg(CAST(explicit AS DOUBLE)) AS explicit_share
+            FROM silver_tracks
+            WHERE year BETWEEN :year_from AND :year_to AND {SPARK_EXPLICIT}
+            GROUP BY year ORDER BY year""",
+        check=_year_range,
+        columns=lambda b: ["year", "tracks", *b["features"], "explicit_share"],
+    ),
+    Query(
+        name="decade_profile",
+        description="Per decade: mean, min, quartiles and max of one audio feature.",
+        params=(Param("feature", str, "loudness", "the feature", choices=PROFILE_FEATURES),),
+        duckdb="""
+            SELECT decade, tracks, mean, min, q1, median, q3, max FROM decade_profile
+            WHERE feature = $feature ORDER BY decade""",
+        spark=f"""
+            WITH long AS (
+              SELECT decade, stack({len(PROFILE_FEATURES)},
+                {", ".join(f"'{f}', CAST({f} AS DOUBLE)" for f in PROFILE_FEATURES)}
+              ) AS (feature, value)
+              FROM silver_tracks)
+            SELECT decade, count(value) AS tracks, avg(value) AS mean, min(value) AS min,
+                   percentile(value, 0.25) AS q1, percentile(value, 0.5) AS median,
+                   percentile(value, 0.75) AS q3, max(value) AS max
+            FROM long WHERE feature = :feature GROUP BY decade ORDER BY decade""",
+    ),
+    Query(
+        name="top_artists",
+        description="Artists with the most tracks released in a year range.",
+        params=(YEAR_FROM, YEAR_TO, LIMIT),
+        duckdb="""
+            SELECT artist_id, artist_name, CAST(sum(tracks) AS BIGINT) AS tracks
+            FROM artist_year WHERE year BETWEEN $year_from AND $year_to
+            GROUP BY artist_id, artist_name
+            ORDER BY tracks DESC, artist_name, artist_id LIMIT $limit""",
+        spark="""
+            WITH names AS (SELECT artist_id, min(artist_name) AS artist_name
+                           FROM silver_track_artists GROUP BY artist_id)
+            SELECT a.artist_id, n.artist_name, count(DISTINCT a.track_id) AS tracks
+            FROM silver_track_artists a
+            JOIN silver_tracks t ON t.id = a.track_id
+            JOIN names n ON n.artist_id = a.artist_id
+            WHERE t.year BETWEEN :year_from AND :year_to
+            GROUP BY a.artist_id, n.artist_name
+            ORDER BY tracks DESC, artist_name, artist_id LIMIT :limit""",
+        check=_year_range,
+    ),
+    Query(
+        name="artist_search",
+        description="Artists whose name contains the text (case-insensitive, literal).",
+        params=(Param("text", str, "", "part of a name"), LIMIT),
+        duckdb=f"""
+            SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
+            WHERE contains(s.artist_key, lower($text))
+            ORDER BY s.tracks DESC, s.artist_name, s.artist_id LIMIT $limit""",
+        spark=f"""{_SPARK_ARTIST_STATS}
+            SELECT {ARTIST_COLUMNS} FROM stats s JOIN names n ON n.artist_id = s.artist_id
+            WHERE contains(lower(n.artist_name), lower(:text))
+            ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT :limit""",
+    ),
+    Query(
+        name="artist_profile",
+        description="Artists whose name equals the text, ignoring case: their statistics.",
+        params=(Param("artist", str, "", "the artist's name"),),
+        duckdb=f"""
+            SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
+            WHERE s.artist_key = lower($artist) ORDER BY s.tracks DESC, s.artist_id""",
+        spark=f"""{_SPARK_ARTIST_STATS}
+            SELECT {ARTIST_COLUMNS} FROM stats s JOIN names n ON n.artist_id = s.artist_id
+            WHERE lower(n.artist_name) = lower(:artist) ORDER BY s.tracks DESC, s.artist_id""",
+    ),
+    Query(
+        name="artist_timeline",
+        description="One artist's track count per year.",
+        params=(Param("artist_id", str, "", "the artist id"),),
+        duckdb="""
+            SELECT year, tracks FROM artist_year WHERE artist_id = $artist_id ORDER BY year""",
+        spark="""
+            SELECT t.year, count(DISTINCT a.track_id) AS tracks
+            FROM silver_track_artists a JOIN silver_tracks t ON t.id = a.track_id
+            WHERE a.artist_id = :artist_id GROUP BY t.year ORDER BY t.year""",
+    ),
+    Query(
+        name="explicit_share",
+        description="Per year: tracks, explicit tracks and the explicit share.",
+        params=(YEAR_FROM, YEAR_TO),
+        duckdb="""
+            SELECT year, tracks, explicit_tracks, explicit_share FROM year_trends
+            WHERE explicit_filter = 'all' AND year BETWEEN $year_from AND $year_to
+            ORDER BY year""",
+        spark="""
+            SELECT year, count(*) AS tracks, count_if(explicit) AS explicit_tracks,
+                   avg(CAST(explicit AS DOUBLE)) AS explicit_share
+            FROM silver_tracks WHERE year BETWEEN :year_from AND :year_to
+            GROUP BY year ORDER BY year""",
+        check=_year_range,
+    ),
+    Query(
+        name="key_mode",
+        description="Track counts by musical key and mode, for one decade or all.",
+        params=(DECADE,),
+        duckdb="""
+            SELECT key, mode, CAST(sum(tracks) AS BIGINT) AS tracks FROM key_mode
+            WHERE $decade IS NULL OR decade = $decade
+            GROUP BY key, mode ORDER BY key, mode""",
+        spark="""
+            SELECT key, mode, count(*) AS tracks FROM silver_tracks
+            WHERE CAST(:decade AS INT) IS NULL OR decade = CAST(:decade AS INT)
+            GROUP BY key, mode ORDER BY key, mode""",
+    ),
+    Query(
+        name="correlations",
+        description="Pearson correlation of each pair of audio features, one decade or all.",
+        params=(DECADE,),
+        duckdb="""
+            SELECT feature_x, feature_y, corr FROM feature_correlations
+            WHERE decade IS NOT DISTINCT FROM $decade ORDER BY feature_x, feature_y""",
+        spark=f"""
+            SELECT stack({len(FEATURE_PAIRS)},
+              {", ".join(f"'{a}', '{b}', c{i}" for i, (a, b) in enumerate(FEATURE_PAIRS))}
+            ) AS (feature_x, feature_y, corr)
+            FROM (SELECT {", ".join(f"corr({a}, {b}) AS c{i}" for i, (a, b) in enumerate(FEATURE_PAIRS))}
+                  FROM silver_tracks
+                  WHERE CAST(:decade AS INT) IS NULL OR decade = CAST(:decade AS INT))
+            ORDER BY feature_x, feature_y""",  # noqa: E501
+    ),
+    Query(
+        name="tracks",
+        description="Drill-down: tracks in a year range, optionally by explicit flag, "
+        "title text or artist id, newest first.",
+        params=(
+            YEAR_FROM,
+            YEAR_TO,
+            EXPLICIT,
+            Param("name_contains", str, None, "text in the title", nullable=True),
+            Param("artist_id", str, None, "an artist id", nullable=True),
+            LIMIT,
+        ),
+        duckdb=f"""
+            SELECT {TRACK_COLUMNS} FROM tracks_serving
+            WHERE year BETWEEN $year_from AND $year_to
+              AND ($explicit = 'all' OR explicit = ($explicit = 'explicit'))
+              AND ($name_contains IS NULL OR contains(lower(name), lower($name_contains)))
+              AND ($artist_id IS NULL OR list_contains(artist_ids, $artist_id))
+            ORDER BY year DESC, name, id LIMIT $limit""",
+        spark=f"""
+            SELECT {TRACK_COLUMNS} FROM silver_tracks
+            WHERE year BETWEEN :year_from AND :year_to AND {SPARK_EXPLICIT}
+              AND (CAST(:name_contains AS STRING) IS NULL
+                   OR contains(lower(name), lower(CAST(:name_contains AS STRING))))
+              AND (CAST(:artist_id AS STRING) IS NULL
+                   OR array_contains(artist_ids, CAST(:artist_id AS STRING)))
+            ORDER BY year DESC, name, id LIMIT :limit""",
+        check=_year_range,
+    ),
+)
+
+CATALOGUE: dict[str, Query] = {q.name: q for q in QUERIES}
+
+
+def get(name: str) -> Query:
+    """The query called ``name``, or a :class:`ParamError` listing the known ones."""
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        raise ParamError(f"unknown query {name!r}; known: {', '.join(CATALOGUE)}") from None
+
+
+def _plain(value: Any) -> Any:
+    """A comparable Python value: arrays become lists, numpy scalars become Python ones."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _close(a: Any, b: Any, rel: float) -> bool:
+    if a is None or b is None or isinstance(a, bool | str) or isinstance(b, bool | str):
+        return a == b or (_is_nan(a) and _is_nan(b))
+    if isinstance(a, float) or isinstance(b, float):
+        if _is_nan(a) or _is_nan(b):
+            return _is_nan(a) and _is_nan(b)
+        return math.isclose(a, b, rel_tol=rel, abs_tol=0.0) or a == b
+    return a == b
+
+
+def _is_nan(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def compare_frames(left, right, rel: float = 1e-9, limit: int = 5) -> list[str]:
+    """Differences between two query results (empty when equal).
+
+    Columns and row order must match exactly; floats may differ by ``rel`` (relative);
+    nulls and NaNs are equal to each other.
+    """
+    if list(left.columns) != list(right.columns):
+        return [f"columns differ: {list(left.columns)} vs {list(right.columns)}"]
+    if len(left) != len(right):
+        return [f"row counts differ: {len(left)} vs {len(right)}"]
+    problems = []
+    for column in left.columns:
+        for i, (a, b) in enumerate(zip(left[column], right[column], strict=True)):
+            a, b = _plain(a), _plain(b)
+            ok = (
+                len(a) == len(b) and all(_close(x, y, rel) for x, y in zip(a, b, strict=True))
+                if isinstance(a, list) and isinstance(b, list)
+                else _close(a, b, rel)
+            )
+            if not ok:
+                problems.append(f"row {i}, column {column}: {a!r} vs {b!r}")
+                if len(problems) >= limit:
+                    return problems
+    return problems

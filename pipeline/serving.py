@@ -1,0 +1,89 @@
+"""Read-only serving of catalogue queries from the gold DuckDB file.
+
+Every thread keeps its own ``read_only`` connection and reopens it when the published
+file changes (a rebuild renames a new file into place), so many readers work at once and
+pick up a new gold without a restart. Values are passed only as bound parameters.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline import catalogue
+
+
+class GoldMissingError(FileNotFoundError):
+    """There is no gold file yet: the message says what to run."""
+
+
+@dataclass(frozen=True)
+class Served:
+    """A query's result and how long the gold query took."""
+
+    name: str
+    params: dict[str, Any]
+    frame: pd.DataFrame
+    seconds: float
+
+    @property
+    def millis(self) -> float:
+        return self.seconds * 1000
+
+
+class GoldReader:
+    """Runs catalogue queries against ``gold/spotify.duckdb``; safe to share across threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def _file_id(self) -> tuple[int, int, int]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise GoldMissingError(
+                f"no gold database at {self.path}: run `make all` (or `make gold`) first"
+            ) from None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection, reopened if a new gold file was published."""
+        file_id = self._file_id()
+        con = getattr(self._local, "con", None)
+        if con is None or self._local.file_id != file_id:
+            if con is not None:
+                con.close()
+            con = duckdb.connect(str(self.path), read_only=True)
+            self._local.con, self._local.file_id = con, file_id
+        return con
+
+    def run(self, name: str, **params: Any) -> Served:
+        """Validate ``params``, run query ``name`` and time it (connection reuse included)."""
+        query = catalogue.get(name)
+        bound = query.bind(params)
+        start = time.perf_counter()
+        frame = self.connection().execute(query.duckdb, query.sql_args(bound)).df()
+        seconds = time.perf_counter() - start
+        if query.columns:
+            frame = frame[query.columns(bound)]
+        return Served(name, bound, frame, seconds)
+
+    def build_info(self) -> dict[str, Any]:
+        """The ``_build`` row: when gold was built, from which silver, with what."""
+        cur = self.connection().execute("SELECT * FROM _build")
+        names = [d[0] for d in cur.description]
+        return dict(zip(names, cur.fetchone(), strict=True))
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
