@@ -17,6 +17,7 @@ BRONZE := $(DATA_DIR)/bronze/_manifest.json
 SILVER := $(DATA_DIR)/silver/_manifest.json
 GOLD   := $(DATA_DIR)/gold/spotify.duckdb
 DQ     := $(REPORTS_DIR)/data_quality.json
+LATENCY := $(REPORTS_DIR)/latency.md
 
 export DATA_DIR RAW_CSV ROWS SEED SPARK_MASTER REPORTS_DIR
 export GRADIO_ANALYTICS_ENABLED=False
@@ -24,14 +25,14 @@ export HF_HUB_OFFLINE=1
 export HF_HUB_DISABLE_TELEMETRY=1
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data bronze silver gold report pipeline bench-etl test lint format lock clean distclean
+.PHONY: help all setup data bronze silver gold quality pipeline bench report bench-compare bench-etl test lint format lock clean distclean
 
 help: ## show this help
 	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
 	@echo
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-all: setup data pipeline ## set up, generate data (if missing), build every layer and report
+all: setup data pipeline $(LATENCY) ## set up, generate data (if missing), build every layer, benchmark, report
 
 setup: $(STAMP) ## create .venv from requirements.lock (hash-checked) and install the project
 
@@ -65,12 +66,34 @@ gold: $(GOLD) ## silver -> gold DuckDB serving tables (atomic publish)
 $(GOLD): $(SILVER) pipeline/gold.py pipeline/catalogue.py | $(STAMP)
 	$(VPY) -m pipeline gold --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'
 
-report: $(DQ) ## write the data-quality report into REPORTS_DIR
+quality: $(DQ) ## write the data-quality report into REPORTS_DIR
 
 $(DQ): $(GOLD) pipeline/quality.py | $(STAMP)
 	$(VPY) -m pipeline report --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
 
 pipeline: $(DQ) ## build every out-of-date layer (bronze, silver, gold) and the data-quality report
+
+BENCH_STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
+BENCH_JSON  := $(REPORTS_DIR)/benchmarks/$(BENCH_STAMP).json
+
+bench: $(DQ) ## benchmark Spark direct vs DuckDB serving, CSV vs Parquet, ETL; write reports
+	@mkdir -p $(REPORTS_DIR)/benchmarks
+	SPARK_MASTER='$(SPARK_MASTER)' $(VPY) -m pytest bench/test_serving.py bench/test_storage.py bench/test_pipeline_times.py \
+		-p no:cacheprovider -q --benchmark-json=$(BENCH_JSON) --benchmark-columns=median,iqr,min,rounds \
+		|| { echo "[bench] some benchmarks failed; see the Failures section of the report"; true; }
+	@test -s $(BENCH_JSON) || { echo "error: no results written to $(BENCH_JSON)" >&2; exit 1; }
+	cp $(BENCH_JSON) $(REPORTS_DIR)/benchmarks/latest.json
+	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR)
+
+# `make all` benchmarks only when the layers or the bench changed; `make bench` always runs.
+$(LATENCY): $(DQ) $(wildcard bench/*.py) pipeline/catalogue.py | $(STAMP)
+	$(MAKE) --no-print-directory bench
+
+report: $(STAMP) ## re-render latency.md and latency.html from reports/benchmarks/latest.json only
+	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR)
+
+bench-compare: $(STAMP) ## exit non-zero if the latest run is > 20% slower than the previous
+	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR) --compare
 
 bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size)
 	BENCH_ROWS=$(ROWS) $(VPY) -m pytest bench/test_etl.py -p no:cacheprovider -s --benchmark-json=$(REPORTS_DIR)/etl_benchmark.json

@@ -1,1 +1,98 @@
-"""Benchmarks are not tests: they run only when asked for (``make bench-etl``)."""
+"""Shared benchmark fixtures and the result-file hook.
+
+Benchmarks run only when asked for (``make bench``); ``pytest`` alone collects ``tests/``.
+Timing policy lives here and in :mod:`bench.policy`, so every suite times the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench import environment
+from pipeline.direct import register_silver_views
+from pipeline.gold import silver_views
+from pipeline.serving import GoldReader
+from pipeline.settings import Settings
+from pipeline.spark import get_spark, local_cores, spark_conf
+
+FAILURES: list[dict] = []
+
+
+def bench_settings() -> Settings:
+    """Settings of the run, with a concrete thread count N shared by Spark and DuckDB."""
+    settings = Settings()
+    threads = local_cores(settings.spark_master)
+    if threads is None:  # a cluster: keep its master, match DuckDB to this machine
+        return settings
+    return settings.with_overrides(spark_master=f"local[{threads}]")
+
+
+def threads_of(settings: Settings) -> int:
+    return local_cores(settings.spark_master) or os.cpu_count() or 1
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return bench_settings()
+
+
+@pytest.fixture(scope="session")
+def env(settings) -> dict:
+    return environment.capture(settings, settings.spark_master, threads_of(settings))
+
+
+@pytest.fixture(scope="session")
+def spark(settings):
+    session = get_spark(settings)
+    register_silver_views(session, settings)
+    yield session
+
+
+@pytest.fixture(scope="session")
+def gold(settings) -> GoldReader:
+    return GoldReader(settings.gold_db)
+
+
+@pytest.fixture(scope="session")
+def duck_silver(settings):
+    """An in-memory DuckDB whose gold table names are views over silver Parquet."""
+    con = duckdb.connect()
+    con.execute("SET threads = $n", {"n": threads_of(settings)})
+    silver_views(con, settings)
+    yield con
+    con.close()
+
+
+def record_failure(benchmark_name: str, reason: str) -> None:
+    """Note a benchmark that was not timed because its answers were wrong, then fail it."""
+    FAILURES.append({"benchmark": benchmark_name, "reason": reason})
+    pytest.fail(reason, pytrace=False)
+
+
+def common_info(env: dict, settings: Settings) -> dict:
+    return {
+        "rows": env["dataset"]["rows"],
+        "data_sha256": env["dataset"]["sha256"],
+        "spark_conf": spark_conf(settings),
+        "threads": env["threads"],
+    }
+
+
+def pytest_benchmark_update_json(config, benchmarks, output_json):
+    """Store the environment and the failed (untimed) benchmarks in the result file."""
+    settings = bench_settings()
+    output_json["environment"] = environment.capture(
+        settings, settings.spark_master, threads_of(settings)
+    )
+    output_json["failures"] = list(FAILURES)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    out = os.environ.get("BENCH_FAILURES_FILE")
+    if out:
+        Path(out).write_text(json.dumps(FAILURES, indent=2))

@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from pipeline.settings import Settings
 
@@ -30,8 +31,20 @@ def cmd_generate(settings: Settings) -> None:
 
     print(f"[generate] writing {settings.rows:,} rows (seed {settings.seed}) to {settings.raw_csv}")
     result = generate_csv(settings.raw_csv, settings.rows, settings.seed)
+    _write_generated_sidecar(settings, result)
     mb = result.bytes / 1e6
     print(f"[generate] wrote {result.rows:,} rows, {mb:.1f} MB in {result.seconds:.1f}s")
+
+
+def _write_generated_sidecar(settings: Settings, result) -> None:
+    """``<csv>.generated.json``: lets reports say the data is the generated stand-in."""
+    import json
+
+    from pipeline.manifest import sha256_file
+
+    info = {"rows": result.rows, "seed": settings.seed, "sha256": sha256_file(result.path)}
+    sidecar = Path(str(result.path) + ".generated.json")
+    sidecar.write_text(json.dumps(info, indent=2) + "\n")
 
 
 def _with_spark(settings: Settings, *layers: str) -> None:

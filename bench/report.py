@@ -1,0 +1,407 @@
+"""Render ``latency.md`` and ``latency.html`` from a benchmark result file, and compare runs.
+
+Results are data: this module never runs a benchmark, so ``make report`` re-renders the
+reports from ``reports/benchmarks/latest.json`` alone.
+
+Usage: ``python -m bench.report [--reports-dir D] [--json FILE] [--compare]``;
+``--compare`` exits 1 when a benchmark got more than 20 % slower than the previous run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SHIFT_S = 0.010  # ClickBench: (t + 10 ms) / (best + 10 ms), so sub-ms noise cannot dominate
+REGRESSION = 0.20
+SERVING_VARIANTS = ("duckdb_gold", "duckdb_silver", "spark_hot", "spark_cold")
+VARIANT_NAMES = {
+    "duckdb_gold": "DuckDB serving (gold)",
+    "duckdb_silver": "DuckDB direct (silver)",
+    "spark_hot": "Spark direct, hot",
+    "spark_cold": "Spark direct, cold (first query)",
+}
+COLORS = {
+    "duckdb_gold": "#f4b400",
+    "duckdb_silver": "#8d6e00",
+    "spark_hot": "#e25a1c",
+    "spark_cold": "#7b2d0b",
+    "spark": "#e25a1c",
+    "duckdb": "#f4b400",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One benchmark's figures, in seconds."""
+
+    name: str
+    group: str
+    variant: str
+    engine: str
+    fmt: str
+    median: float
+    iqr: float
+    min: float
+    rounds: int
+    cold: float | None
+    info: dict[str, Any]
+
+
+def load(path: Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text())
+
+
+def rows(result: dict[str, Any]) -> list[Row]:
+    out = []
+    for b in result.get("benchmarks", []):
+        info, stats = b.get("extra_info", {}), b["stats"]
+        cold = info.get("cold_s")
+        median = cold if cold is not None else stats["median"]
+        out.append(
+            Row(b["fullname"], b.get("group") or "", info.get("variant", ""),
+                info.get("engine", ""), info.get("format", ""), median, stats["iqr"],
+                stats["min"] if cold is None else cold, stats["rounds"], cold, info)
+        )  # fmt: skip
+    return out
+
+
+def geomean(values: list[float]) -> float:
+    values = [v for v in values if v > 0]
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else float("nan")
+
+
+def ratio(t: float, best: float) -> float:
+    """ClickBench-style relative time: (t + 10 ms) / (best + 10 ms)."""
+    return (t + SHIFT_S) / (best + SHIFT_S)
+
+
+def serving_table(all_rows: list[Row]) -> dict[str, dict[str, Row]]:
+    """query -> variant -> row, for the serving suite."""
+    table: dict[str, dict[str, Row]] = {}
+    for r in all_rows:
+        if r.variant in SERVING_VARIANTS:
+            table.setdefault(r.info.get("query", r.group), {})[r.variant] = r
+    return table
+
+
+def speedups(table: dict[str, dict[str, Row]]) -> dict[str, dict[str, float]]:
+    """Per variant: per-query speed-up against Spark hot, and their geometric mean."""
+    out: dict[str, dict[str, float]] = {}
+    for variant in SERVING_VARIANTS:
+        per_query = {
+            q: ratio(v["spark_hot"].median, v[variant].median)
+            for q, v in table.items()
+            if variant in v and "spark_hot" in v
+        }
+        per_query["geomean"] = geomean(list(per_query.values()))
+        out[variant] = per_query
+    return out
+
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "–"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def compare(current: dict, previous: dict | None) -> list[dict[str, Any]]:
+    """Per benchmark present in both runs: median change; ``regressed`` when > 20 % slower."""
+    if not previous:
+        return []
+    before = {r.name: r for r in rows(previous)}
+    changes = []
+    for r in rows(current):
+        if r.name in before and before[r.name].median > 0:
+            change = r.median / before[r.name].median - 1
+            changes.append(
+                {"benchmark": r.name, "before": before[r.name].median, "after": r.median,
+                 "change": change, "regressed": change > REGRESSION}
+            )  # fmt: skip
+    return changes
+
+
+def environment_lines(env: dict[str, Any]) -> list[tuple[str, str]]:
+    ds = env.get("dataset", {})
+    ram = env.get("ram_bytes")
+    return [
+        ("CPU", f"{env.get('cpu_model')} ({env.get('cores_physical')} physical / "
+                f"{env.get('cores_logical')} logical cores)"),
+        ("RAM", fmt_bytes(ram) if ram else "unknown"),
+        ("OS / arch", f"{env.get('os')} / {env.get('arch')}"),
+        ("Python / Java", f"{env.get('python')} / {env.get('java')}"),
+        ("Versions", ", ".join(f"{k} {v}" for k, v in env.get("versions", {}).items())),
+        ("Git", f"{env.get('git', {}).get('sha', '')[:10]}"
+                f"{' (dirty)' if env.get('git', {}).get('dirty') else ''}"),
+        ("Dataset", f"{ds.get('rows', 0):,} rows, {ds.get('kind')}, sha256 "
+                    f"{str(ds.get('sha256', ''))[:12]}…"),
+        ("Engines", f"Spark master {env.get('spark_master')}, DuckDB threads "
+                    f"{env.get('threads')} (same N)"),
+        ("Run at", str(env.get("timestamp"))),
+    ]  # fmt: skip
+
+
+LIMITATIONS = (
+    "These numbers come from one machine and one run; timings on shared machines are noisy, "
+    "so read ratios measured in the same run rather than absolute values. Spark is run in "
+    "local mode on the same cores as DuckDB: on a real cluster Spark gains parallelism and "
+    "pays network and scheduling costs that this does not show. Gold answers from tables "
+    "pre-aggregated at build time, so DuckDB-on-gold measures the serving design, not DuckDB "
+    "alone: compare DuckDB on silver with Spark hot for the engine, and DuckDB gold with "
+    "DuckDB silver for pre-aggregation. The cold figure is the first query in a fresh "
+    "process, after the session start that is reported beside it. Bytes actually read are "
+    "not reported by either engine's public API here; the partition count for the year "
+    "filter is derived from the data layout. The data set is the generated stand-in unless "
+    "the environment table says otherwise."
+)
+
+
+def _md_table(headers: list[str], body: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    return lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in body]
+
+
+def sections(result: dict[str, Any], previous: dict | None) -> dict[str, Any]:
+    """Everything both renderers show, computed once."""
+    all_rows = rows(result)
+    table = serving_table(all_rows)
+    return {
+        "env": environment_lines(result.get("environment", {})),
+        "rows": all_rows,
+        "serving": table,
+        "speedups": speedups(table),
+        "scans": [r for r in all_rows if r.variant.endswith(("_csv", "_parquet"))],
+        "storage": next((r for r in all_rows if r.variant == "storage"), None),
+        "etl": [r for r in all_rows if r.variant == "etl"],
+        "failures": result.get("failures", []),
+        "changes": compare(result, previous),
+    }
+
+
+def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str:
+    s = sections(result, previous)
+    out = ["# Latency report", "", "## Environment", ""]
+    out += _md_table(["", ""], [[k, v] for k, v in s["env"]])
+    out += ["", "## Serving: Spark direct against DuckDB serving, per catalogue query", ""]
+    out += [
+        "Median (IQR) over the timed rounds; cold is the first query in a fresh process, "
+        "with the session start beside it. Speed-up = (Spark hot + 10 ms) / (variant + 10 ms).",
+        "",
+    ]
+    body = []
+    for query, variants in sorted(s["serving"].items()):
+        for v in SERVING_VARIANTS:
+            if v in variants:
+                r = variants[v]
+                start = r.info.get("session_start_s")
+                body.append([
+                    query, VARIANT_NAMES[v], fmt_s(r.median),
+                    "–" if r.cold is not None else fmt_s(r.iqr), fmt_s(r.min), r.rounds,
+                    f"{fmt_s(r.cold)} (+{fmt_s(start)} start)" if r.cold is not None else "–",
+                    f"{s['speedups'][v].get(query, float('nan')):.1f}×",
+                ])  # fmt: skip
+    out += _md_table(["query", "variant", "median", "IQR", "min", "rounds", "cold", "speed-up"],
+                     body)  # fmt: skip
+    out += ["", "Geometric mean of the speed-up against Spark hot:", ""]
+    out += _md_table(
+        ["variant", "geomean speed-up"],
+        [[VARIANT_NAMES[v], f"{s['speedups'][v]['geomean']:.1f}×"] for v in SERVING_VARIANTS],
+    )
+    if s["storage"]:
+        sizes, ratios = s["storage"].info["sizes"], s["storage"].info["ratios"]
+        out += ["", "## Storage: bytes on disk", ""]
+        out += _md_table(
+            ["layout", "bytes", "vs CSV"],
+            [[k, fmt_bytes(v), f"{ratios[k]:.1%}"] for k, v in sizes.items()],
+        )
+    if s["scans"]:
+        out += ["", "## Scan latency: CSV against Parquet", ""]
+        out += _md_table(
+            ["scan", "engine", "format", "median", "IQR", "rounds"],
+            [[r.info["query"], r.engine, r.fmt, fmt_s(r.median), fmt_s(r.iqr), r.rounds]
+             for r in sorted(s["scans"], key=lambda r: (r.info["query"], r.engine, r.fmt))],
+        )  # fmt: skip
+    if s["etl"]:
+        out += ["", "## ETL", ""]
+        body = []
+        for r in s["etl"]:
+            if r.info.get("query") == "bronze+silver":
+                body += [["Spark bronze (manifest)", fmt_s(r.info["bronze_s"])],
+                         ["Spark silver (manifest)", fmt_s(r.info["silver_s"])]]  # fmt: skip
+            elif r.info.get("query") == "gold_build":
+                body.append(["DuckDB gold build", fmt_s(r.median)])
+            else:
+                body.append(["DuckDB CSV → Parquet by year (reference)", fmt_s(r.median)])
+        out += _md_table(["step", "seconds"], body)
+    out += ["", "## Failures", ""]
+    out += (
+        _md_table(["benchmark", "reason"], [[f["benchmark"], f["reason"]] for f in s["failures"]])
+        if s["failures"]
+        else ["None: every variant gave the same answers as gold before it was timed."]
+    )
+    if s["changes"]:
+        flagged = [c for c in s["changes"] if c["regressed"]]
+        out += ["", "## Change since the previous run", ""]
+        out += [f"{len(flagged)} benchmark(s) more than 20 % slower." if flagged else
+                "No benchmark is more than 20 % slower.", ""]  # fmt: skip
+        out += _md_table(
+            ["benchmark", "before", "after", "change", ""],
+            [[c["benchmark"], fmt_s(c["before"]), fmt_s(c["after"]), f"{c['change']:+.0%}",
+              "**slower**" if c["regressed"] else ""] for c in s["changes"]],
+        )  # fmt: skip
+    out += ["", "## Limitations", "", LIMITATIONS, ""]
+    return "\n".join(out)
+
+
+def _figures(s: dict[str, Any]) -> list:
+    import plotly.graph_objects as go
+
+    figs = []
+    queries = sorted(s["serving"])
+    bars = go.Figure()
+    for v in SERVING_VARIANTS:
+        rs = [s["serving"][q].get(v) for q in queries]
+        bars.add_bar(
+            name=VARIANT_NAMES[v], x=queries, marker_color=COLORS[v],
+            y=[r.median * 1e3 if r else None for r in rs],
+            error_y={"type": "data", "array": [r.iqr * 1e3 if r else 0 for r in rs]},
+        )  # fmt: skip
+    bars.update_layout(title="Serving latency per query (median, IQR bars; log scale)",
+                       barmode="group", yaxis={"type": "log", "title": "ms"})  # fmt: skip
+    figs.append(bars)
+    cold = go.Figure()
+    for v, label in (("spark_hot", "hot (median)"), ("spark_cold", "cold first query")):
+        cold.add_bar(name=f"Spark {label}", x=queries, marker_color=COLORS[v],
+                     y=[s["serving"][q][v].median * 1e3 if v in s["serving"][q] else None
+                        for q in queries])  # fmt: skip
+    starts = [s["serving"][q].get("spark_cold") for q in queries]
+    cold.add_scatter(
+        name="session start",
+        x=queries,
+        mode="markers",
+        y=[r.info.get("session_start_s", 0) * 1e3 if r else None for r in starts],
+    )
+    cold.update_layout(title="Spark cold against hot", barmode="group", yaxis={"title": "ms"})
+    figs.append(cold)
+    if s["storage"]:
+        sizes = s["storage"].info["sizes"]
+        figs.append(go.Figure(go.Bar(x=list(sizes), y=[v / 1e6 for v in sizes.values()],
+                                     marker_color="#4285f4")).update_layout(
+            title="Bytes on disk (MB)", yaxis={"title": "MB"}))  # fmt: skip
+    if s["scans"]:
+        scan = go.Figure()
+        for engine in ("spark", "duckdb"):
+            for fmt in ("csv", "parquet"):
+                rs = [r for r in s["scans"] if r.engine == engine and r.fmt == fmt]
+                errors = {"type": "data", "array": [r.iqr * 1e3 for r in rs]}
+                scan.add_bar(name=f"{engine} {fmt}", x=[r.info["query"] for r in rs],
+                             y=[r.median * 1e3 for r in rs], error_y=errors)  # fmt: skip
+        scan.update_layout(title="Scan latency: CSV against Parquet", barmode="group",
+                           yaxis={"type": "log", "title": "ms"})  # fmt: skip
+        figs.append(scan)
+    return figs
+
+
+def render_html(result: dict[str, Any], previous: dict | None = None) -> str:
+    """A self-contained page: plotly.js inlined once, so it works offline."""
+    import html
+
+    s = sections(result, previous)
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>Latency report</title>",
+        "<style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+        "padding:4px 8px;text-align:left}pre{white-space:pre-wrap}</style></head><body>",
+        "<h1>Latency report</h1>",
+    ]
+    for i, fig in enumerate(_figures(s)):
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
+    md = render_markdown(result, previous)
+    parts.append("<h2>Tables</h2>" + _markdown_tables_to_html(md, html.escape))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _markdown_tables_to_html(md: str, esc) -> str:
+    """A small converter for the report's own Markdown (headings, tables, paragraphs)."""
+    out, in_table = [], False
+    for line in md.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split(" | ")]
+            if set(line) <= set("|-"):
+                continue
+            tag = "th" if not in_table else "td"
+            if not in_table:
+                out.append("<table>")
+                in_table = True
+            out.append("<tr>" + "".join(f"<{tag}>{esc(c)}</{tag}>" for c in cells) + "</tr>")
+            continue
+        if in_table:
+            out.append("</table>")
+            in_table = False
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            out.append(f"<h{level + 1}>{esc(line.lstrip('# '))}</h{level + 1}>")
+        elif line.strip():
+            out.append(f"<p>{esc(line)}</p>")
+    if in_table:
+        out.append("</table>")
+    return "\n".join(out)
+
+
+def previous_run(bench_dir: Path, current: Path) -> dict | None:
+    """The newest dated result file other than ``current``'s run."""
+    current_ts = load(current).get("environment", {}).get("timestamp")
+    runs = sorted(p for p in bench_dir.glob("2*.json"))
+    for path in reversed(runs):
+        data = load(path)
+        if data.get("environment", {}).get("timestamp") != current_ts:
+            return data
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports-dir", default="reports")
+    parser.add_argument("--json", help="result file (default REPORTS_DIR/benchmarks/latest.json)")
+    parser.add_argument("--compare", action="store_true", help="exit 1 on a >20%% regression")
+    args = parser.parse_args(argv)
+    reports = Path(args.reports_dir)
+    source = Path(args.json) if args.json else reports / "benchmarks" / "latest.json"
+    if not source.exists():
+        print(f"error: no benchmark results at {source}: run `make bench` first", file=sys.stderr)
+        return 2
+    result = load(source)
+    previous = previous_run(reports / "benchmarks", source)
+    if args.compare:
+        changes = compare(result, previous)
+        flagged = [c for c in changes if c["regressed"]]
+        for c in flagged:
+            print(f"SLOWER {c['change']:+.0%}: {c['benchmark']}")
+        print(f"[bench-compare] {len(changes)} compared, {len(flagged)} regressed (> 20 %)")
+        return 1 if flagged else 0
+    (reports / "latency.md").write_text(render_markdown(result, previous), encoding="utf-8")
+    (reports / "latency.html").write_text(render_html(result, previous), encoding="utf-8")
+    print(f"[report] wrote {reports / 'latency.md'} and {reports / 'latency.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Storage suite: CSV against Parquet, in bytes on disk and in scan latency.
+
+Scans (same SQL text in both engines, over a ``csv_tracks`` and a ``pq_tracks`` view):
+a full-scan aggregate, a selective year filter (partition pruning on silver's ``year=``
+folders plus predicate pushdown) and a 2-column projection materialised to pandas.
+The CSV is read with the explicit schema in both engines (never inferred). Parquet means
+silver tracks. CSV rows include the rows silver rejected, so answers are compared
+across engines for the same format, not across formats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench import policy
+from bench.conftest import common_info, record_failure, threads_of
+from pipeline.bronze import CSV_OPTIONS
+from pipeline.catalogue import compare_frames
+from pipeline.manifest import dir_bytes
+from pipeline.schema import RAW_SCHEMA, duckdb_columns
+
+SCANS = {
+    "full_aggregate": "SELECT count(*) AS n, avg(energy) AS energy, max(tempo) AS tempo "
+    "FROM {table}",
+    "year_filter": "SELECT count(*) AS n, avg(energy) AS energy FROM {table} WHERE year = 2015",
+    "projection": "SELECT id, energy FROM {table}",
+}
+FORMATS = {"csv": "csv_tracks", "parquet": "pq_tracks"}
+
+
+@pytest.fixture(scope="module")
+def engines(settings, spark):
+    """Spark and DuckDB, each with the same two views."""
+    silver = Path(settings.silver_dir).resolve() / "tracks"
+    csv_path = str(Path(settings.raw_csv).resolve())
+    csv_opts = {k: v for k, v in CSV_OPTIONS.items() if k != "columnNameOfCorruptRecord"}
+    csv_opts["mode"] = "DROPMALFORMED"
+    spark.read.options(**csv_opts).schema(RAW_SCHEMA).csv(csv_path).createOrReplaceTempView(
+        "csv_tracks"
+    )
+    spark.read.parquet(str(silver)).createOrReplaceTempView("pq_tracks")
+    con = duckdb.connect()
+    con.execute("SET threads = $n", {"n": threads_of(settings)})
+    columns = ", ".join(f"'{k}': '{v}'" for k, v in duckdb_columns().items())
+    con.execute(
+        f"CREATE VIEW csv_tracks AS SELECT * FROM read_csv('{csv_path}', header = true, "
+        f"quote = '\"', escape = '\"', columns = {{{columns}}}, ignore_errors = true)"
+    )
+    con.execute(
+        f"CREATE VIEW pq_tracks AS SELECT * FROM read_parquet('{silver}/*/*.parquet', "
+        "hive_partitioning = true)"
+    )
+    yield {
+        "spark": lambda sql: spark.sql(sql).toPandas(),
+        "duckdb": lambda sql: con.execute(sql).df(),
+    }
+    con.close()
+
+
+def _sorted(frame, scan):
+    return frame.sort_values("id").reset_index(drop=True) if scan == "projection" else frame
+
+
+@pytest.fixture(scope="module")
+def scan_answers(engines) -> dict:
+    """Per (format, scan): None when Spark and DuckDB agree, else the differences."""
+    out = {}
+    for fmt, table in FORMATS.items():
+        for scan, sql in SCANS.items():
+            a, b = (_sorted(engines[e](sql.format(table=table)), scan) for e in ("spark", "duckdb"))
+            out[fmt, scan] = "; ".join(compare_frames(a, b, rel=1e-9)) or None
+    return out
+
+
+@pytest.mark.parametrize("scan", list(SCANS))
+@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("engine", ["spark", "duckdb"])
+def test_scan(benchmark, engine, fmt, scan, engines, scan_answers, env, settings):
+    """Inside the timer: the scan query, its full result materialised to pandas.
+    Outside: view creation; the answer check (Spark vs DuckDB) runs before any timing."""
+    benchmark.group = f"scan {scan}"
+    sql = SCANS[scan].format(table=FORMATS[fmt])
+    benchmark.extra_info.update(
+        engine=engine, variant=f"{engine}_{fmt}", format=fmt, query=scan, sql=sql,
+        **common_info(env, settings),
+    )  # fmt: skip
+    if scan_answers[fmt, scan]:
+        record_failure(f"scan[{engine}-{fmt}-{scan}]", scan_answers[fmt, scan])
+    frame = policy.pedantic(
+        benchmark, lambda: engines[engine](sql), policy.SCAN_ROUNDS, policy.SCAN_WARMUP
+    )
+    benchmark.extra_info["result_rows"] = len(frame)
+    if fmt == "parquet" and scan == "year_filter":
+        benchmark.extra_info["files_scanned"] = "1 year partition of " + str(
+            len(list((Path(settings.silver_dir).resolve() / "tracks").glob("year=*")))
+        )
+
+
+def test_storage_bytes(benchmark, settings, env, tmp_path):
+    """Inside the timer: DuckDB writing silver tracks as one zstd Parquet file (a reference
+    layout). extra_info: bytes on disk of the CSV, bronze, silver and that reference."""
+    silver = Path(settings.silver_dir).resolve()
+    target = tmp_path / "duckdb_tracks.parquet"
+    con = duckdb.connect()
+    con.execute("SET threads = $n", {"n": threads_of(settings)})
+    sql = (
+        f"COPY (SELECT * FROM read_parquet('{silver}/tracks/*/*.parquet', "
+        f"hive_partitioning = true)) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+    )
+    benchmark.group = "storage"
+    policy.pedantic(benchmark, lambda: con.execute(sql), 1, 0)
+    csv_bytes = Path(settings.raw_csv).resolve().stat().st_size
+    sizes = {
+        "csv": csv_bytes,
+        "bronze_parquet": dir_bytes(Path(settings.bronze_tracks).resolve()),
+        "silver_parquet": dir_bytes(silver / "tracks"),
+        "silver_track_artists": dir_bytes(silver / "track_artists"),
+        "duckdb_parquet": target.stat().st_size,
+    }
+    benchmark.extra_info.update(
+        engine="duckdb", variant="storage", format="parquet", query="bytes_on_disk",
+        sizes=sizes, ratios={k: v / csv_bytes for k, v in sizes.items()},
+        **common_info(env, settings),
+    )  # fmt: skip
+    con.close()

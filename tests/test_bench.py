@@ -1,0 +1,173 @@
+"""The benchmark suite, end to end on small data, and the report maths by hand."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from bench import report
+from pipeline.catalogue import CATALOGUE
+from tests.conftest import REPO, TEST_MASTER
+
+
+def test_ratio_and_geomean_by_hand():
+    assert report.ratio(0.010, 0.010) == 1.0
+    assert report.ratio(0.090, 0.010) == pytest.approx(5.0)  # (90 + 10) / (10 + 10)
+    assert report.ratio(0.0001, 0.0) == pytest.approx(1.01)  # sub-ms noise stays near 1
+    assert report.geomean([1.0, 4.0]) == pytest.approx(2.0)
+    assert report.geomean([2.0, 8.0, 4.0]) == pytest.approx(4.0)
+    assert math.isnan(report.geomean([]))
+
+
+def test_time_display_by_hand():
+    assert report.fmt_s(0.000_512) == "512 µs"
+    assert report.fmt_s(0.0123) == "12.3 ms"
+    assert report.fmt_s(2.5) == "2.50 s"
+    assert report.fmt_s(None) == "–"
+
+
+def _result(medians: dict[str, float]) -> dict:
+    return {
+        "benchmarks": [
+            {"fullname": name, "group": "g", "extra_info": {"variant": "x"},
+             "stats": {"median": m, "iqr": 0.0, "min": m, "rounds": 5}}
+            for name, m in medians.items()
+        ]
+    }  # fmt: skip
+
+
+def test_regression_flag_by_hand():
+    before = _result({"a": 1.0, "b": 1.0, "c": 1.0})
+    after = _result({"a": 1.19, "b": 1.21, "c": 0.5})
+    flags = {c["benchmark"]: c["regressed"] for c in report.compare(after, before)}
+    assert flags == {"a": False, "b": True, "c": False}
+    assert report.compare(after, None) == []
+
+
+ROWS = 4000
+
+
+def _make(target: str, data, reports, **extra) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BENCH_QUICK": "1", **extra}
+    cmd = ["make", target, f"DATA_DIR={data}", f"ROWS={ROWS}", f"REPORTS_DIR={reports}",
+           f"SPARK_MASTER={TEST_MASTER}"]  # fmt: skip
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=1500)
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bench")
+    data, reports = root / "data", root / "reports"
+    proc = _make("bench", data, reports)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return data, reports, json.loads((reports / "benchmarks" / "latest.json").read_text())
+
+
+def test_json_has_every_benchmark_and_the_environment(bench_run):
+    _, _, result = bench_run
+    names = {b["name"] for b in result["benchmarks"]}
+    for query in CATALOGUE:
+        for variant in ("duckdb_gold", "duckdb_silver", "spark_hot", "spark_cold"):
+            assert f"test_{variant}[{query}]" in names
+    assert sum(n.startswith("test_scan[") for n in names) == 12
+    assert {"test_storage_bytes", "test_gold_build", "test_spark_layers_from_manifests",
+            "test_duckdb_csv_to_parquet_reference"} <= names  # fmt: skip
+    env = result["environment"]
+    for key in (
+        "cpu_model",
+        "cores_physical",
+        "cores_logical",
+        "ram_bytes",
+        "os",
+        "arch",
+        "python",
+        "java",
+        "versions",
+        "git",
+        "dataset",
+        "spark_master",
+        "timestamp",
+    ):
+        assert env[key] not in (None, ""), key  # fmt: skip
+    assert env["dataset"]["rows"] == ROWS and env["dataset"]["kind"] == "generated"
+    assert set(env["versions"]) >= {"pyspark", "duckdb", "pyarrow", "pytest-benchmark"}
+    assert result["failures"] == []
+    cold = next(b for b in result["benchmarks"] if b["name"] == "test_spark_cold[overview]")
+    assert cold["extra_info"]["session_start_s"] > 0 and cold["extra_info"]["first_query_s"] > 0
+    hot = next(b for b in result["benchmarks"] if b["name"] == "test_spark_hot[overview]")
+    assert hot["extra_info"]["result_checksum"] and hot["extra_info"]["spark_conf"]
+
+
+def test_reports_render_with_tables_and_charts(bench_run):
+    _, reports, _ = bench_run
+    md = (reports / "latency.md").read_text()
+    for heading in (
+        "## Environment",
+        "## Serving",
+        "## Storage",
+        "## Scan latency",
+        "## ETL",
+        "## Failures",
+        "## Limitations",
+        "geomean",
+    ):
+        assert heading in md  # fmt: skip
+    page = (reports / "latency.html").read_text()
+    assert page.count('class="plotly-graph-div"') >= 4
+    assert not re.search(r"<script[^>]*\bsrc=", page)  # plotly.js inlined: works offline
+    assert not re.search(r"<link[^>]*\bhref=[\"']https?:", page)
+    assert "<table>" in page
+
+
+def test_make_report_from_json_alone(bench_run, tmp_path):
+    data, reports, _ = bench_run
+    copy = tmp_path / "reports"
+    shutil.copytree(reports / "benchmarks", copy / "benchmarks")
+    proc = _make("report", tmp_path / "no-data-here", copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "## Serving" in (copy / "latency.md").read_text()
+    assert (copy / "latency.html").stat().st_size > 1_000_000  # plotly.js inlined
+
+
+def test_bench_compare_flags_a_slower_run(bench_run, tmp_path):
+    _, reports, result = bench_run
+    bench_dir = tmp_path / "benchmarks"
+    bench_dir.mkdir()
+    faster = json.loads(json.dumps(result))
+    faster["environment"]["timestamp"] = "2000-01-01T00:00:00Z"
+    for b in faster["benchmarks"]:
+        b["stats"]["median"] /= 2
+        b["extra_info"].pop("cold_s", None)
+    (bench_dir / "20000101T000000Z.json").write_text(json.dumps(faster))
+    shutil.copy(reports / "benchmarks" / "latest.json", bench_dir / "latest.json")
+    run = [sys.executable, "-m", "bench.report", "--reports-dir", str(tmp_path), "--compare"]
+    proc = subprocess.run(run, cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 1 and "SLOWER" in proc.stdout
+
+
+def test_wrong_query_form_is_reported_as_failure(bench_run, tmp_path):
+    data, _, _ = bench_run
+    out = tmp_path / "sabotaged.json"
+    env = {**os.environ, "DATA_DIR": str(data), "SPARK_MASTER": TEST_MASTER, "BENCH_QUICK": "1"}
+    cmd = [
+        sys.executable, "-m", "pytest", "bench/test_serving.py", "-k", "key_mode", "-q",
+        "-p", "tests.sabotage_plugin", "-p", "no:cacheprovider", f"--benchmark-json={out}",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0  # the sabotaged variants fail ...
+    result = json.loads(out.read_text())
+    failed = {f["benchmark"] for f in result["failures"]}
+    # The plugin patches this process only; the cold run's fresh process uses the real form.
+    assert failed == {"spark_hot[key_mode]"}
+    timed = {b["name"] for b in result["benchmarks"]}
+    assert "test_spark_hot[key_mode]" not in timed  # ... and are never timed
+    assert "test_duckdb_gold[key_mode]" in timed
+    md = report.render_markdown(result)
+    assert "spark_hot[key_mode]" in md.split("## Failures")[1]
