@@ -25,7 +25,7 @@ export HF_HUB_OFFLINE=1
 export HF_HUB_DISABLE_TELEMETRY=1
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data bronze silver gold quality pipeline bench report bench-compare bench-etl test lint format lock clean distclean
+.PHONY: dashboard help all setup data bronze silver gold quality pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean
 
 help: ## show this help
 	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
@@ -78,7 +78,7 @@ BENCH_JSON  := $(REPORTS_DIR)/benchmarks/$(BENCH_STAMP).json
 
 bench: $(DQ) ## benchmark Spark direct vs DuckDB serving, CSV vs Parquet, ETL; write reports
 	@mkdir -p $(REPORTS_DIR)/benchmarks
-	SPARK_MASTER='$(SPARK_MASTER)' $(VPY) -m pytest bench/test_serving.py bench/test_storage.py bench/test_pipeline_times.py \
+	SPARK_MASTER='$(SPARK_MASTER)' $(VPY) -m pytest bench/test_serving.py bench/test_storage.py bench/test_pipeline_times.py bench/test_dashboard.py \
 		-p no:cacheprovider -q --benchmark-json=$(BENCH_JSON) --benchmark-columns=median,iqr,min,rounds \
 		|| { echo "[bench] some benchmarks failed; see the Failures section of the report"; true; }
 	@test -s $(BENCH_JSON) || { echo "error: no results written to $(BENCH_JSON)" >&2; exit 1; }
@@ -89,11 +89,22 @@ bench: $(DQ) ## benchmark Spark direct vs DuckDB serving, CSV vs Parquet, ETL; w
 $(LATENCY): $(DQ) $(wildcard bench/*.py) pipeline/catalogue.py | $(STAMP)
 	$(MAKE) --no-print-directory bench
 
+HOST ?= 127.0.0.1
+PORT ?= 7860
+
+dashboard: $(STAMP) ## serve the dashboard on http://$(HOST):$(PORT) (gold from DATA_DIR, reports from REPORTS_DIR)
+	HOST=$(HOST) PORT=$(PORT) $(VPY) -m dashboard
+
 report: $(STAMP) ## re-render latency.md and latency.html from reports/benchmarks/latest.json only
 	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR)
 
 bench-compare: $(STAMP) ## exit non-zero if the latest run is > 20% slower than the previous
 	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR) --compare
+
+SCALES ?= 0.1 1 10
+
+bench-scale: $(STAMP) ## pipeline + benchmark subset at ROWS x each of SCALES (cached); scale.md/html
+	$(VPY) -m bench.scale --scales $(SCALES)
 
 bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size)
 	BENCH_ROWS=$(ROWS) $(VPY) -m pytest bench/test_etl.py -p no:cacheprovider -s --benchmark-json=$(REPORTS_DIR)/etl_benchmark.json

@@ -27,6 +27,14 @@ FEATURE_PAIRS: tuple[tuple[str, str], ...] = tuple(
     (a, b) for i, a in enumerate(AUDIO_FEATURES) for b in AUDIO_FEATURES[i + 1 :]
 )
 EXPLICIT_FILTERS = ("all", "explicit", "clean")
+# Value range binned by the density query, per feature (values outside are clamped).
+FEATURE_RANGES: dict[str, tuple[float, float]] = {
+    **{f: (0.0, 1.0) for f in UNIT_FEATURES},
+    "loudness": (-60.0, 5.0),
+    "tempo": (0.0, 250.0),
+    "duration_min": (0.0, 20.0),
+}
+DENSITY_BINS = 20
 YEAR_MIN, YEAR_MAX = 1000, 2100
 MAX_TEXT = 200
 MAX_LIMIT = 1000
@@ -154,11 +162,20 @@ DECADE = Param("decade", int, None, "a decade such as 1990, or empty for all", l
 LIMIT = Param("limit", int, 20, "maximum rows", low=1, high=MAX_LIMIT)
 SPARK_EXPLICIT = "(:explicit = 'all' OR explicit = (:explicit = 'explicit'))"
 
-# Silver-side artist statistics, shared by the Spark forms of the artist queries.
-_SPARK_ARTIST_STATS = f"""
-WITH pairs AS (SELECT DISTINCT artist_id, track_id FROM silver_track_artists),
-names AS (SELECT artist_id, min(artist_name) AS artist_name FROM silver_track_artists
-          GROUP BY artist_id),
+
+def _spark_artist_stats(name_predicate: str) -> str:
+    """Silver-side statistics of the artists whose canonical name passes the predicate.
+
+    The name filter runs first, so Spark aggregates only the matching artists' tracks
+    (the fair way to write the direct query), then the same columns as gold's
+    ``artist_stats`` follow.
+    """
+    return f"""
+WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM silver_track_artists
+               GROUP BY artist_id),
+picked AS (SELECT artist_id, artist_name FROM names WHERE {name_predicate}),
+pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM silver_track_artists a
+          JOIN picked USING (artist_id)),
 stats AS (
   SELECT p.artist_id, count(*) AS tracks, count(DISTINCT t.album_id) AS albums,
          min(t.year) AS first_year, max(t.year) AS last_year,
@@ -166,6 +183,8 @@ stats AS (
   FROM pairs p JOIN silver_tracks t ON t.id = p.track_id
   GROUP BY p.artist_id)
 """
+
+
 ARTIST_COLUMNS = _cols(
     "s.artist_id", "n.artist_name", "s.tracks", "s.albums", "s.first_year", "s.last_year",
     *(f"s.{f}" for f in ARTIST_FEATURES), "s.explicit_share",
@@ -175,6 +194,28 @@ TRACK_COLUMNS = _cols(
     "id", "name", "album", "primary_artist", "artists", "year", "explicit",
     "danceability", "energy", "valence", "acousticness", "tempo", "loudness", "duration_min",
 )  # fmt: skip
+
+
+def _bin(param: str) -> str:
+    """SQL for the bin (0..DENSITY_BINS-1) of the feature named by a bound parameter.
+
+    The parameter selects a column through a CASE over the constant feature list, so the
+    name is compared as a value and never spliced into SQL. Same text in both engines.
+    """
+    value = " ".join(f"WHEN '{f}' THEN CAST({f} AS DOUBLE)" for f in FEATURE_RANGES)
+    low = " ".join(f"WHEN '{f}' THEN {lo}" for f, (lo, _) in FEATURE_RANGES.items())
+    width = " ".join(f"WHEN '{f}' THEN {hi - lo}" for f, (lo, hi) in FEATURE_RANGES.items())
+    scaled = (
+        f"floor(((CASE {param} {value} END) - (CASE {param} {low} END))"
+        f" / (CASE {param} {width} END) * {DENSITY_BINS})"
+    )
+    return f"CAST(least(greatest({scaled}, 0), {DENSITY_BINS - 1}) AS INT)"
+
+
+def _distinct_features(bound: dict) -> None:
+    if bound["feature_x"] == bound["feature_y"]:
+        raise ParamError("choose two different features")
+
 
 QUERIES: tuple[Query, ...] = (
     Query(
@@ -265,9 +306,8 @@ QUERIES: tuple[Query, ...] = (
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
             WHERE contains(s.artist_key, lower($text))
             ORDER BY s.tracks DESC, s.artist_name, s.artist_id LIMIT $limit""",
-        spark=f"""{_SPARK_ARTIST_STATS}
-            SELECT {ARTIST_COLUMNS} FROM stats s JOIN names n ON n.artist_id = s.artist_id
-            WHERE contains(lower(n.artist_name), lower(:text))
+        spark=f"""{_spark_artist_stats("contains(lower(artist_name), lower(:text))")}
+            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
             ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT :limit""",
     ),
     Query(
@@ -277,9 +317,9 @@ QUERIES: tuple[Query, ...] = (
         duckdb=f"""
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
             WHERE s.artist_key = lower($artist) ORDER BY s.tracks DESC, s.artist_id""",
-        spark=f"""{_SPARK_ARTIST_STATS}
-            SELECT {ARTIST_COLUMNS} FROM stats s JOIN names n ON n.artist_id = s.artist_id
-            WHERE lower(n.artist_name) = lower(:artist) ORDER BY s.tracks DESC, s.artist_id""",
+        spark=f"""{_spark_artist_stats("lower(artist_name) = lower(:artist)")}
+            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
+            ORDER BY s.tracks DESC, s.artist_id""",
     ),
     Query(
         name="artist_timeline",
@@ -335,6 +375,27 @@ QUERIES: tuple[Query, ...] = (
                   FROM silver_tracks
                   WHERE CAST(:decade AS INT) IS NULL OR decade = CAST(:decade AS INT))
             ORDER BY feature_x, feature_y""",  # noqa: E501
+    ),
+    Query(
+        name="density",
+        description="Track counts on a 20 x 20 grid of two audio features, one decade or all.",
+        params=(
+            Param("feature_x", str, "loudness", "x feature", choices=tuple(FEATURE_RANGES)),
+            Param("feature_y", str, "energy", "y feature", choices=tuple(FEATURE_RANGES)),
+            DECADE,
+        ),
+        duckdb=f"""
+            SELECT {_bin("$feature_x")} AS bin_x, {_bin("$feature_y")} AS bin_y,
+                   count(*) AS tracks
+            FROM tracks_serving WHERE $decade IS NULL OR decade = $decade
+            GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y""",
+        spark=f"""
+            SELECT {_bin(":feature_x")} AS bin_x, {_bin(":feature_y")} AS bin_y,
+                   count(*) AS tracks
+            FROM silver_tracks
+            WHERE CAST(:decade AS INT) IS NULL OR decade = CAST(:decade AS INT)
+            GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y""",
+        check=_distinct_features,
     ),
     Query(
         name="tracks",

@@ -41,6 +41,8 @@ class Settings:
     spark_remote: str = field(default_factory=lambda: _env("SPARK_REMOTE", ""))
     spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", "4g"))
     spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
+    dashboard_host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+    dashboard_port: int = field(default_factory=lambda: int(_env("PORT", "7860")))
     # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
     # test can kill a build mid-way.
     gold_pause_s: float = field(default_factory=lambda: float(_env("SPOTIFY_GOLD_PAUSE_S", "0")))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.launcher import start_dashboard
 from pipeline.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,3 +80,30 @@ def gold_layers(spark, tmp_path_factory):
     build_gold(settings, verbose=False)
     register_silver_views(spark, settings)
     return settings
+
+
+@pytest.fixture(scope="session")
+def dashboard(gold_layers, tmp_path_factory):
+    """The dashboard over the small gold, with a data-quality report and bench results."""
+    import shutil
+
+    from pipeline.quality import write_report
+
+    reports = tmp_path_factory.mktemp("dash_reports")
+    write_report(gold_layers.with_overrides(reports_dir=reports))
+    (reports / "benchmarks").mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "bench_latest.json",
+                reports / "benchmarks" / "latest.json")  # fmt: skip
+    (reports / "latency.html").write_text("<html><body>latency report</body></html>")
+    proc, url = start_dashboard(gold_layers.data_dir, reports)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def gradio_client(dashboard):
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    from gradio_client import Client
+
+    return Client(dashboard, verbose=False)

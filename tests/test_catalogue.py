@@ -39,6 +39,8 @@ def cases(reader) -> list[tuple[str, dict]]:
         ("key_mode", {"decade": 1990}),
         ("correlations", {}),
         ("correlations", {"decade": 2010}),
+        ("density", {}),
+        ("density", {"feature_x": "tempo", "feature_y": "duration_min", "decade": 2000}),
         ("tracks", {}),
         ("tracks", {"year_from": 1960, "year_to": 1999, "explicit": "clean", "limit": 200}),
         ("tracks", {"name_contains": "the", "limit": 1000}),

@@ -1,0 +1,209 @@
+"""The Gradio dashboard: explore gold, read the data-quality and benchmark reports.
+
+Offline by construction: analytics off and the Hugging Face hub offline are set before
+Gradio is imported, nothing is shared, the server binds 127.0.0.1 by default (``HOST``,
+``PORT``), the theme uses system fonts, and plotly.js is served by the app. Every
+interaction is also a named API endpoint (see ``/gradio_api/info`` or ``gradio_client``).
+The dashboard never imports Spark.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _key, _value in (
+    ("GRADIO_ANALYTICS_ENABLED", "False"),
+    ("HF_HUB_OFFLINE", "1"),
+    ("HF_HUB_DISABLE_TELEMETRY", "1"),
+    ("GRADIO_TELEMETRY_ENABLED", "False"),
+):
+    os.environ[_key] = _value
+
+from functools import partial  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gradio as gr  # noqa: E402
+import uvicorn  # noqa: E402
+from fastapi import FastAPI, HTTPException  # noqa: E402
+from fastapi.responses import FileResponse  # noqa: E402
+
+from dashboard import views  # noqa: E402
+from pipeline.catalogue import (  # noqa: E402
+    EXPLICIT_FILTERS,
+    FEATURE_RANGES,
+    PROFILE_FEATURES,
+    TREND_FEATURES,
+)
+from pipeline.settings import Settings  # noqa: E402
+
+DECADES = ["All", *[f"{d}s" for d in range(1900, 2030, 10)]]
+THEME = gr.themes.Soft(
+    primary_hue="green", font=["ui-sans-serif", "system-ui", "sans-serif"],
+    font_mono=["ui-monospace", "monospace"],
+)  # fmt: skip
+CONCURRENCY = 8  # views are thread-safe: GoldReader keeps one read-only connection per thread
+SERVED_REPORTS = ("latency.html", "scale.html", "latency.md", "data_quality.md")
+
+
+def build_blocks(settings: Settings) -> gr.Blocks:
+    """The UI; each event handler is a :mod:`dashboard.views` function with an API name."""
+    v = views.Views(settings)
+    with gr.Blocks(title="spotify-medallion") as demo:
+        gr.Markdown("# spotify-medallion\nServed from the DuckDB gold layer.")
+        with gr.Tab("Overview"):
+            kpis = gr.Markdown()
+            with gr.Row():
+                loud_plot, trend_plot = gr.Plot(), gr.Plot()
+            ov_status = gr.Markdown()
+        with gr.Tab("Trends"):
+            with gr.Row():
+                features = gr.Dropdown(list(TREND_FEATURES), multiselect=True,
+                                       value=["energy", "danceability", "acousticness"],
+                                       label="Features")  # fmt: skip
+                t_from = gr.Number(1950, label="From year", precision=0)
+                t_to = gr.Number(2020, label="To year", precision=0)
+                explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
+            trend_lines = gr.Plot()
+            tr_status = gr.Markdown()
+            profile_feature = gr.Dropdown(list(PROFILE_FEATURES), value="loudness",
+                                          label="Decade profile feature")  # fmt: skip
+            profile_plot = gr.Plot()
+            pr_status = gr.Markdown()
+        with gr.Tab("Artists"):
+            with gr.Row():
+                search = gr.Textbox(label="Search artists", placeholder="e.g. orchestra")
+                pick = gr.Dropdown([], label="Artist", allow_custom_value=True)
+            matches = gr.Dataframe(label="Matching artists", interactive=False)
+            se_status = gr.Markdown()
+            summary = gr.Markdown()
+            with gr.Row():
+                timeline_plot, compare_plot = gr.Plot(), gr.Plot()
+            artist_tracks = gr.Dataframe(label="Tracks", interactive=False)
+            ap_status = gr.Markdown()
+            gr.Markdown("### Top artists by tracks")
+            with gr.Row():
+                ta_from = gr.Number(2000, label="From year", precision=0)
+                ta_to = gr.Number(2020, label="To year", precision=0)
+                ta_limit = gr.Number(20, label="How many", precision=0)
+            top_table = gr.Dataframe(interactive=False)
+            ta_status = gr.Markdown()
+        with gr.Tab("Explore"):
+            with gr.Row():
+                fx = gr.Dropdown(list(FEATURE_RANGES), value="loudness", label="x")
+                fy = gr.Dropdown(list(FEATURE_RANGES), value="energy", label="y")
+                decade = gr.Dropdown(DECADES, value="All", label="Decade")
+            density_plot = gr.Plot()
+            de_status = gr.Markdown()
+            with gr.Row():
+                corr_plot, keymode_plot = gr.Plot(), gr.Plot()
+            co_status, km_status = gr.Markdown(), gr.Markdown()
+            gr.Markdown("### Tracks")
+            with gr.Row():
+                tl_from = gr.Number(2015, label="From year", precision=0)
+                tl_to = gr.Number(2020, label="To year", precision=0)
+                tl_explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
+                tl_text = gr.Textbox(label="Title contains")
+                tl_limit = gr.Number(50, label="Limit", precision=0)
+            track_table = gr.Dataframe(interactive=False)
+            tl_status = gr.Markdown()
+        with gr.Tab("Data quality"):
+            dq_checks = gr.Markdown()
+            with gr.Row():
+                funnel_plot, reasons_plot = gr.Plot(), gr.Plot()
+            dq_examples = gr.Dataframe(label="Example rows", interactive=False)
+        with gr.Tab("Benchmarks"):
+            bench_note = gr.Markdown()
+            bench_plot = gr.Plot()
+            with gr.Row():
+                storage_plot = gr.Plot()
+                etl_table = gr.Dataframe(label="ETL seconds", interactive=False)
+            env_table = gr.Dataframe(label="Machine", interactive=False)
+            scale_plot = gr.Plot()
+
+        def on(trigger, fn, inputs, outputs, api_name):
+            trigger(partial(fn, v), inputs=inputs, outputs=outputs, api_name=api_name)
+
+        ov_out = [kpis, loud_plot, trend_plot, ov_status]
+        tr_in, tr_out = [features, t_from, t_to, explicit], [trend_lines, tr_status]
+        dq_out = [funnel_plot, reasons_plot, dq_examples, dq_checks]
+        bench_out = [bench_plot, storage_plot, etl_table, env_table, scale_plot, bench_note]
+        ex_out = {"density": [density_plot, de_status], "correlations": [corr_plot, co_status],
+                  "key_mode": [keymode_plot, km_status]}  # fmt: skip
+        tl_in = [tl_from, tl_to, tl_explicit, tl_text, tl_limit]
+        ta_in = [ta_from, ta_to, ta_limit]
+
+        demo.load(partial(views.overview, v), None, ov_out, api_name="overview")
+        demo.load(partial(views.trends, v), tr_in, tr_out, api_name="trends")
+        demo.load(partial(views.decade_profile, v), [profile_feature], [profile_plot, pr_status],
+                  api_name="decade_profile")  # fmt: skip
+        demo.load(partial(views.top_artists, v), ta_in, [top_table, ta_status],
+                  api_name="top_artists")  # fmt: skip
+        demo.load(partial(views.density, v), [fx, fy, decade], ex_out["density"],
+                  api_name="density")  # fmt: skip
+        demo.load(partial(views.correlations, v), [decade], ex_out["correlations"],
+                  api_name="correlations")  # fmt: skip
+        demo.load(partial(views.key_mode, v), [decade], ex_out["key_mode"], api_name="key_mode")
+        demo.load(partial(views.track_list, v), tl_in, [track_table, tl_status],
+                  api_name="tracks")  # fmt: skip
+        demo.load(partial(views.data_quality, v), None, dq_out, api_name="data_quality")
+        demo.load(partial(views.benchmarks, v), None, bench_out, api_name="benchmarks")
+
+        for control in tr_in:
+            control.change(partial(views.trends, v), tr_in, tr_out, api_visibility="private")
+        profile_feature.change(partial(views.decade_profile, v), [profile_feature],
+                               [profile_plot, pr_status], api_visibility="private")  # fmt: skip
+        for control in ta_in:
+            control.change(partial(views.top_artists, v), ta_in, [top_table, ta_status],
+                           api_visibility="private")  # fmt: skip
+
+        def suggest(text):
+            names, table, message = views.artist_search(v, text)
+            return gr.update(choices=names, value=names[0] if names else None), table, message
+
+        search.submit(suggest, [search], [pick, matches, se_status], api_name="artist_search")
+        search.change(suggest, [search], [pick, matches, se_status], api_visibility="private",
+                      trigger_mode="always_last")  # fmt: skip
+        pick.change(partial(views.artist_profile, v), [pick],
+                    [summary, timeline_plot, compare_plot, artist_tracks, ap_status],
+                    api_name="artist_profile")  # fmt: skip
+        for control in (fx, fy, decade):
+            control.change(partial(views.density, v), [fx, fy, decade], ex_out["density"],
+                           api_visibility="private")  # fmt: skip
+        decade.change(partial(views.correlations, v), [decade], ex_out["correlations"],
+                      api_visibility="private")  # fmt: skip
+        decade.change(partial(views.key_mode, v), [decade], ex_out["key_mode"],
+                      api_visibility="private")  # fmt: skip
+        for control in tl_in:
+            trigger = control.submit if isinstance(control, gr.Textbox) else control.change
+            trigger(partial(views.track_list, v), tl_in, [track_table, tl_status],
+                    api_visibility="private")  # fmt: skip
+    return demo
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """FastAPI app: the reports under /reports/<name>, the dashboard at /."""
+    app = FastAPI(title="spotify-medallion", docs_url=None, redoc_url=None)
+    reports = Path(settings.reports_dir).resolve()
+
+    @app.get("/reports/{name}")
+    def report_file(name: str):
+        if name not in SERVED_REPORTS or not (reports / name).is_file():
+            raise HTTPException(404, f"no report {name!r}: run `make bench` to create it")
+        return FileResponse(reports / name)
+
+    blocks = build_blocks(settings).queue(default_concurrency_limit=CONCURRENCY)
+    return gr.mount_gradio_app(app, blocks, path="/", theme=THEME,
+                               footer_links=["api"], server_name=settings.dashboard_host,
+                               server_port=settings.dashboard_port)  # fmt: skip
+
+
+def main() -> None:
+    settings = Settings()
+    url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
+    print(f"[dashboard] serving {settings.gold_db} and {settings.reports_dir} at {url}")
+    uvicorn.run(build_app(settings), host=settings.dashboard_host, port=settings.dashboard_port,
+                log_level="warning")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
