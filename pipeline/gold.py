@@ -10,17 +10,19 @@ no lock that could block a running dashboard.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from pipeline.catalogue import ARTIST_FEATURES, FEATURE_PAIRS, PROFILE_FEATURES, TREND_FEATURES
-from pipeline.manifest import MANIFEST_NAME, read_manifest, utc_now
+from pipeline.manifest import MANIFEST_NAME, read_manifest
 from pipeline.publish import pid_alive
 from pipeline.schema import AUDIO_FEATURES
 from pipeline.settings import Settings
@@ -46,7 +48,7 @@ TABLES: tuple[tuple[str, str, str], ...] = (
         f"""SELECT id, name, album, album_id, primary_artist, artists, artist_ids, year,
                    decade, explicit, {SERVING_FEATURES}, key, mode, mood, is_party_song
             FROM t""",
-        "year, id",
+        "year",
     ),
     (
         "overview",
@@ -257,13 +259,14 @@ def _build_file(tmp, silver, manifest, manifest_sha, settings, start, verbose) -
                 time.sleep(settings.gold_pause_s)
         _quality_tables(con)
         con.execute(
-            """CREATE TABLE _build AS SELECT $built_at AS built_at,
+            """CREATE TABLE _build AS SELECT $build_id AS build_id, $built_at AS built_at,
                  $sha AS silver_manifest_sha256, $silver_path AS silver_path,
                  CAST($rows AS BIGINT) AS silver_rows, version() AS duckdb_version,
                  CAST($threads AS INTEGER) AS threads,
                  CAST(NULL AS DOUBLE) AS seconds, CAST(NULL AS VARCHAR) AS table_rows""",
             {
-                "built_at": utc_now(),
+                "build_id": uuid.uuid4().hex,
+                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
                 "sha": manifest_sha,
                 "silver_path": str(silver),
                 "rows": manifest["rows_out"],

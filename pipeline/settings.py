@@ -43,6 +43,29 @@ class Settings:
     spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
     dashboard_host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
     dashboard_port: int = field(default_factory=lambda: int(_env("PORT", "7860")))
+    # Local clusters for `make cluster-up` / `make connect-up` (see pipeline.cluster). The
+    # names match the environment variables Spark's own scripts use for the same things.
+    cluster_dir: Path = field(default_factory=lambda: Path(_env("SPARK_CLUSTER_DIR", ".spark")))
+    spark_master_port: int = field(default_factory=lambda: int(_env("SPARK_MASTER_PORT", "7077")))
+    spark_master_webui_port: int = field(
+        default_factory=lambda: int(_env("SPARK_MASTER_WEBUI_PORT", "8080"))
+    )
+    # The first worker's web UI port; worker i (1-based) uses this + i - 1 (0: any free port).
+    spark_worker_webui_port: int = field(
+        default_factory=lambda: int(_env("SPARK_WORKER_WEBUI_PORT", "8081"))
+    )
+    spark_workers: int = field(default_factory=lambda: int(_env("SPARK_WORKERS", "2")))
+    spark_worker_cores: int = field(default_factory=lambda: int(_env("SPARK_WORKER_CORES", "1")))
+    spark_worker_memory: str = field(default_factory=lambda: _env("SPARK_WORKER_MEMORY", "2g"))
+    spark_connect_port: int = field(
+        default_factory=lambda: int(_env("SPARK_CONNECT_PORT", "15002"))
+    )
+    spark_connect_master: str = field(
+        default_factory=lambda: _env("SPARK_CONNECT_MASTER", "local[2]")
+    )
+    cluster_timeout_s: float = field(
+        default_factory=lambda: float(_env("SPARK_CLUSTER_TIMEOUT", "90"))
+    )
     # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
     # test can kill a build mid-way.
     gold_pause_s: float = field(default_factory=lambda: float(_env("SPOTIFY_GOLD_PAUSE_S", "0")))

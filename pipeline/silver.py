@@ -36,7 +36,7 @@ from pipeline.manifest import (
 from pipeline.parsing import spark_artist_list, spark_release_date, spark_release_precision
 from pipeline.schema import RAW_COLUMNS, UNIT_FEATURES
 from pipeline.settings import Settings
-from pipeline.spark import local_cores, spark_info
+from pipeline.spark import is_connect, local_cores, spark_info
 from pipeline.timing import Steps
 
 REJECT = "reject_reason"
@@ -202,7 +202,7 @@ def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
     start = time.perf_counter()
     bronze_manifest = read_manifest(settings.bronze_dir)
     bronze = spark.read.parquet(str(Path(settings.bronze_tracks).absolute()))
-    writers = local_cores(settings.spark_master) or 8
+    writers = (None if is_connect(settings) else local_cores(settings.spark_master)) or 8
     steps = Steps("silver")
     with publish.staged_layer(settings.silver_dir) as stage:
         with steps.step("parse, check and write tracks"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def is_connect(settings: Settings) -> bool:
 
 def spark_conf(settings: Settings) -> dict[str, str]:
     """The Spark conf we set: recorded verbatim in every manifest."""
-    cores = local_cores(settings.spark_master)
+    # Over Spark Connect the client's SPARK_MASTER says nothing about the server's cores.
+    cores = None if is_connect(settings) else local_cores(settings.spark_master)
     conf = {
         "spark.app.name": "spotify-medallion",
         "spark.sql.shuffle.partitions": str(cores or 64),
@@ -63,20 +65,36 @@ def spark_conf(settings: Settings) -> dict[str, str]:
 def _apply_environment() -> None:
     """Quiet, loopback-only defaults for the JVM that pyspark launches."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    if "SPARK_REMOTE" in os.environ and not os.environ["SPARK_REMOTE"].strip():
+        # Empty means unset (as in Settings); pyspark would refuse any master beside it.
+        del os.environ["SPARK_REMOTE"]
     os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+    # Python workers (local mode, or executors on this host) run this interpreter, not
+    # whatever `python3` is first on PATH. Set PYSPARK_PYTHON for other hosts' layout.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+
+def session_conf(settings: Settings) -> dict[str, str]:
+    """The conf actually sent when the session is built.
+
+    A Spark Connect client cannot set driver-side conf (``spark.driver.memory``, ``spark.ui.*``
+    ...): the server was started with its own. Only runtime SQL conf (``spark.sql.*``) goes
+    over the wire; everything else in :func:`spark_conf` is dropped.
+    """
+    conf = spark_conf(settings)
+    if is_connect(settings):
+        conf = {k: v for k, v in conf.items() if k.startswith("spark.sql.")}
+    return conf
 
 
 def get_spark(settings: Settings) -> SparkSession:
     """Build (or reuse) the session described by ``settings``."""
     _apply_environment()
-    conf = spark_conf(settings)
     if is_connect(settings):
-        remote = settings.spark_remote or settings.spark_master
-        builder = SparkSession.builder.remote(remote)
-        conf = {k: v for k, v in conf.items() if k.startswith("spark.sql.")}
+        builder = SparkSession.builder.remote(settings.spark_remote or settings.spark_master)
     else:
         builder = SparkSession.builder
-    for key, value in conf.items():
+    for key, value in session_conf(settings).items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 
@@ -88,10 +106,48 @@ def timed_spark(settings: Settings) -> tuple[SparkSession, float]:
     return spark, time.perf_counter() - start
 
 
+def executor_count(spark: SparkSession, settings: Settings) -> int | None:
+    """Executors the session runs on: 1 in local mode (the driver is the executor).
+
+    Classic cluster sessions ask the driver's block managers (minus the driver's own).
+    Spark Connect gives a client no SparkContext: there it is 1 when the server runs a
+    ``local[...]`` master and None (unknown) when the server runs on a cluster.
+    """
+    if is_connect(settings):
+        return 1 if local_cores(_server_master(spark) or "") is not None else None
+    if local_cores(settings.spark_master) is not None:
+        return 1
+    try:
+        status = spark.sparkContext._jsc.sc().getExecutorMemoryStatus()
+        return max(int(status.size()) - 1, 0)
+    except Exception:  # a JVM-side surprise must not fail a build that already succeeded
+        return None
+
+
 def spark_info(spark: SparkSession, settings: Settings) -> dict[str, object]:
-    """Version, master and conf of a session: the part of a manifest about the engine."""
-    return {
+    """Version, master, executors and conf of a session: a manifest's part about the engine.
+
+    ``spark_conf`` is the conf this client sent (:func:`session_conf`); over Spark Connect
+    that is the ``spark.sql.*`` subset, and ``spark_connect`` says the server owns the rest.
+    """
+    info: dict[str, object] = {
         "spark_version": spark.version,
         "spark_master": settings.spark_remote or settings.spark_master,
-        "spark_conf": spark_conf(settings),
+        "executors": executor_count(spark, settings),
+        "spark_conf": session_conf(settings),
     }
+    if is_connect(settings):
+        info["spark_connect"] = {
+            "server_master": _server_master(spark),
+            "note": "executors and driver conf belong to the Connect server (set when it "
+            "was started); a client cannot list executors of a cluster-backed server",
+        }
+    return info
+
+
+def _server_master(spark: SparkSession) -> str | None:
+    """The master a Spark Connect server runs on (it answers ``spark.master`` reads)."""
+    try:
+        return spark.conf.get("spark.master", None)
+    except Exception:  # an older or locked-down server may refuse; it is only informative
+        return None

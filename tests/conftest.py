@@ -10,6 +10,12 @@ import pytest
 from dashboard.launcher import start_dashboard
 from pipeline.settings import Settings
 
+# `make test` exports the Make variables; tests choose their own paths and sizes, so none
+# may leak in (a RAW_CSV inherited from make would point every run at one shared file).
+for _name in ("DATA_DIR", "RAW_CSV", "ROWS", "SEED", "SPARK_MASTER", "SPARK_REMOTE",
+              "REPORTS_DIR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "HOST", "PORT"):  # fmt: skip
+    os.environ.pop(_name, None)
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_CSV = REPO / "tests" / "fixtures" / "tricky_tracks.csv"
 REAL_DIR = Path(os.environ.get("SPOTIFY_REAL_DIR", REPO.parent / "shared" / "data" / "real"))
