@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -22,13 +23,12 @@ def free_port() -> int:
 def start_dashboard(data_dir: Path, reports_dir: Path, timeout: float = 90):
     """``python -m dashboard`` on a free loopback port; returns (process, url).
 
-    Its output goes to ``dashboard-<port>.log`` beside ``reports_dir``.
+    Its output goes to ``dashboard-<port>.log`` in the system temp folder.
     """
     port = free_port()
     env = {**os.environ, "DATA_DIR": str(data_dir), "REPORTS_DIR": str(reports_dir),
            "HOST": "127.0.0.1", "PORT": str(port)}  # fmt: skip
-    log_path = Path(reports_dir).parent / f"dashboard-{port}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = Path(tempfile.gettempdir()) / f"dashboard-{port}.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "dashboard"], cwd=REPO, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
