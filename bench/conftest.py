@@ -68,6 +68,18 @@ def duck_silver(settings):
     con.close()
 
 
+class LazyAnswers(dict):
+    """Answers computed on first use, so a ``-k`` subset only pays for what it runs."""
+
+    def __init__(self, compute) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self._compute(key)
+        return value
+
+
 def record_failure(benchmark_name: str, reason: str) -> None:
     """Note a benchmark that was not timed because its answers were wrong, then fail it."""
     FAILURES.append({"benchmark": benchmark_name, "reason": reason})

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from bench import policy
-from bench.conftest import common_info, record_failure
+from bench.conftest import LazyAnswers, common_info, record_failure
 from pipeline.catalogue import CATALOGUE, compare_frames
 from pipeline.direct import run_spark
 
@@ -49,10 +49,11 @@ def _duck_silver(con, name: str, params: dict):
 
 
 @pytest.fixture(scope="module")
-def answers(gold, duck_silver, spark) -> dict:
-    """Per query: params, gold's answer, and each variant's mismatch (None when equal)."""
-    out = {}
-    for name in QUERIES:
+def answers(gold, duck_silver, spark) -> LazyAnswers:
+    """Per query (computed when first needed): params, gold's answer, and each variant's
+    mismatch against it (None when equal)."""
+
+    def compute(name: str) -> dict:
         params = params_for(name, gold)
         reference = gold.run(name, **params).frame
         checks = {
@@ -60,13 +61,14 @@ def answers(gold, duck_silver, spark) -> dict:
             "spark_hot": run_spark(spark, name, **params),
         }
         mismatch = {v: "; ".join(compare_frames(reference, f)) or None for v, f in checks.items()}
-        out[name] = {
+        return {
             "params": params,
             "reference": reference,
             "checksum": policy.checksum(reference),
             "mismatch": mismatch,
         }
-    return out
+
+    return LazyAnswers(compute)
 
 
 def _info(benchmark, env, settings, engine, variant, fmt, name, answer) -> None:

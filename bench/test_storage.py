@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from bench import policy
-from bench.conftest import common_info, record_failure, threads_of
+from bench.conftest import LazyAnswers, common_info, record_failure, threads_of
 from pipeline.bronze import CSV_OPTIONS
 from pipeline.catalogue import compare_frames
 from pipeline.manifest import dir_bytes
@@ -65,14 +65,16 @@ def _sorted(frame, scan):
 
 
 @pytest.fixture(scope="module")
-def scan_answers(engines) -> dict:
-    """Per (format, scan): None when Spark and DuckDB agree, else the differences."""
-    out = {}
-    for fmt, table in FORMATS.items():
-        for scan, sql in SCANS.items():
-            a, b = (_sorted(engines[e](sql.format(table=table)), scan) for e in ("spark", "duckdb"))
-            out[fmt, scan] = "; ".join(compare_frames(a, b, rel=1e-9)) or None
-    return out
+def scan_answers(engines) -> LazyAnswers:
+    """Per (format, scan), when first needed: None when Spark and DuckDB agree, else why not."""
+
+    def compute(key: tuple[str, str]) -> str | None:
+        fmt, scan = key
+        sql = SCANS[scan].format(table=FORMATS[fmt])
+        a, b = (_sorted(engines[e](sql), scan) for e in ("spark", "duckdb"))
+        return "; ".join(compare_frames(a, b, rel=1e-9)) or None
+
+    return LazyAnswers(compute)
 
 
 @pytest.mark.parametrize("scan", list(SCANS))
