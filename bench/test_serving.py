@@ -85,6 +85,13 @@ def _info(benchmark, env, settings, engine, variant, fmt, name, answer) -> None:
     )
 
 
+def _label_and_check(benchmark, env, settings, engine, variant, name, answer) -> None:
+    """Label a silver-side benchmark; fail it, untimed, if its answer differs from gold's."""
+    _info(benchmark, env, settings, engine, variant, "parquet", name, answer)
+    if answer["mismatch"][variant]:
+        record_failure(f"{variant}[{name}]", answer["mismatch"][variant])
+
+
 @pytest.mark.parametrize("name", QUERIES)
 def test_duckdb_gold(benchmark, name, answers, gold, env, settings):
     """Inside the timer: GoldReader.run (validation, connection reuse, query, to pandas).
@@ -104,9 +111,7 @@ def test_duckdb_silver(benchmark, name, answers, duck_silver, env, settings):
     """Inside: the catalogue's DuckDB SQL over views on silver Parquet, to pandas.
     Outside: creating the in-memory connection and the views."""
     answer = answers[name]
-    _info(benchmark, env, settings, "duckdb", "duckdb_silver", "parquet", name, answer)
-    if answer["mismatch"]["duckdb_silver"]:
-        record_failure(f"duckdb_silver[{name}]", answer["mismatch"]["duckdb_silver"])
+    _label_and_check(benchmark, env, settings, "duckdb", "duckdb_silver", name, answer)
     policy.pedantic(
         benchmark,
         lambda: _duck_silver(duck_silver, name, answer["params"]),
@@ -120,9 +125,7 @@ def test_spark_hot(benchmark, name, answers, spark, env, settings):
     """Inside: spark.sql(catalogue form, bound args).toPandas() in a warm session.
     Outside: session start and view registration; warm-up rounds run first (JIT)."""
     answer = answers[name]
-    _info(benchmark, env, settings, "spark", "spark_hot", "parquet", name, answer)
-    if answer["mismatch"]["spark_hot"]:
-        record_failure(f"spark_hot[{name}]", answer["mismatch"]["spark_hot"])
+    _label_and_check(benchmark, env, settings, "spark", "spark_hot", name, answer)
     policy.pedantic(
         benchmark,
         lambda: run_spark(spark, name, **answer["params"]),
