@@ -73,6 +73,7 @@ def sweep(settings: Settings, scales: list[float]) -> dict:
         env = {
             **os.environ,
             "DATA_DIR": str(data),
+            "RAW_CSV": str(data / "raw" / "tracks_features.csv"),  # never the parent's file
             "ROWS": str(n),
             "SEED": str(settings.seed),
             "SPARK_MASTER": settings.spark_master,
