@@ -150,7 +150,8 @@ def _cols(*names: str) -> str:
     return ", ".join(names)
 
 
-def _avgs(features, prefix: str = "") -> str:
+def avg_columns(features, prefix: str = "") -> str:
+    """``avg(f) AS f, ...`` for constant feature names: shared by the catalogue and gold."""
     return ", ".join(f"avg({prefix}{f}) AS {f}" for f in features)
 
 
@@ -179,7 +180,7 @@ pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM silver_track_artists a
 stats AS (
   SELECT p.artist_id, count(*) AS tracks, count(DISTINCT t.album_id) AS albums,
          min(t.year) AS first_year, max(t.year) AS last_year,
-         {_avgs(ARTIST_FEATURES, "t.")}, avg(CAST(t.explicit AS DOUBLE)) AS explicit_share
+         {avg_columns(ARTIST_FEATURES, "t.")}, avg(CAST(t.explicit AS DOUBLE)) AS explicit_share
   FROM pairs p JOIN silver_tracks t ON t.id = p.track_id
   GROUP BY p.artist_id)
 """
@@ -251,7 +252,7 @@ QUERIES: tuple[Query, ...] = (
             WHERE explicit_filter = $explicit AND year BETWEEN $year_from AND $year_to
             ORDER BY year""",
         spark=f"""
-            SELECT year, count(*) AS tracks, {_avgs(TREND_FEATURES)},
+            SELECT year, count(*) AS tracks, {avg_columns(TREND_FEATURES)},
                    avg(CAST(explicit AS DOUBLE)) AS explicit_share
             FROM silver_tracks
             WHERE year BETWEEN :year_from AND :year_to AND {SPARK_EXPLICIT}

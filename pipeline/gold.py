@@ -21,7 +21,13 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.catalogue import ARTIST_FEATURES, FEATURE_PAIRS, PROFILE_FEATURES, TREND_FEATURES
+from pipeline.catalogue import (
+    ARTIST_FEATURES,
+    FEATURE_PAIRS,
+    PROFILE_FEATURES,
+    TREND_FEATURES,
+    avg_columns,
+)
 from pipeline.manifest import MANIFEST_NAME, read_manifest
 from pipeline.publish import pid_alive
 from pipeline.schema import AUDIO_FEATURES
@@ -31,10 +37,6 @@ from pipeline.spark import local_cores
 
 class GoldBuildError(RuntimeError):
     """The new gold file failed validation; the old one is still published."""
-
-
-def _avgs(features, prefix: str = "") -> str:
-    return ", ".join(f"avg({prefix}{f}) AS {f}" for f in features)
 
 
 SERVING_FEATURES = ", ".join(AUDIO_FEATURES)
@@ -62,7 +64,7 @@ TABLES: tuple[tuple[str, str, str], ...] = (
         "year_trends",
         f"""SELECT year, f.explicit_filter, count(*) AS tracks,
                    count_if(explicit) AS explicit_tracks,
-                   avg(CAST(explicit AS DOUBLE)) AS explicit_share, {_avgs(TREND_FEATURES)}
+                   avg(CAST(explicit AS DOUBLE)) AS explicit_share, {avg_columns(TREND_FEATURES)}
             FROM t, (VALUES ('all'), ('explicit'), ('clean')) f(explicit_filter)
             WHERE f.explicit_filter = 'all' OR explicit = (f.explicit_filter = 'explicit')
             GROUP BY year, f.explicit_filter""",
@@ -88,7 +90,7 @@ TABLES: tuple[tuple[str, str, str], ...] = (
             SELECT p.artist_id, n.artist_name, lower(n.artist_name) AS artist_key,
                    count(*) AS tracks, count(DISTINCT t.album_id) AS albums,
                    min(t.year) AS first_year, max(t.year) AS last_year,
-                   {_avgs(ARTIST_FEATURES, "t.")},
+                   {avg_columns(ARTIST_FEATURES, "t.")},
                    avg(CAST(t.explicit AS DOUBLE)) AS explicit_share
             FROM pairs p JOIN t ON t.id = p.track_id JOIN names n USING (artist_id)
             GROUP BY p.artist_id, n.artist_name""",
