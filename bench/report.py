@@ -195,6 +195,42 @@ def sections(result: dict[str, Any], previous: dict | None) -> dict[str, Any]:
     }
 
 
+ETL_STEPS = {  # query -> label, in the order the ETL table shows them
+    "duckdb_csv_to_silver": "DuckDB CSV → silver (reference, same rules)",
+    "duckdb_csv_to_parquet": "DuckDB CSV → Parquet by year (reference floor: no rules)",
+    "gold_build": "DuckDB gold build",
+}
+
+
+def etl_table(etl: list[Row]) -> list[list[str]]:
+    """Rows of the ETL table: Spark's layers and their total, then each DuckDB step.
+
+    The DuckDB silver reference builds what Spark's bronze and silver build together, so
+    it is compared with their total (from this run's manifests, or the ones it checked).
+    """
+    by_query = {r.info.get("query"): r for r in etl}
+    body: list[list[str]] = []
+    spark_total = None
+    if spark := by_query.get("bronze+silver"):
+        spark_total = spark.info["bronze_s"] + spark.info["silver_s"]
+        body += [["Spark bronze (manifest)", fmt_s(spark.info["bronze_s"]), ""],
+                 ["Spark silver (manifest)", fmt_s(spark.info["silver_s"]), ""],
+                 ["Spark bronze + silver (total)", fmt_s(spark_total), ""]]  # fmt: skip
+    for query, label in ETL_STEPS.items():
+        if r := by_query.get(query):
+            total = spark_total or r.info.get("spark_bronze_silver_s")
+            vs = _times_faster(total, r.median) if query == "duckdb_csv_to_silver" else ""
+            body.append([label, fmt_s(r.median), vs])
+    return body
+
+
+def _times_faster(spark_s: float | None, duck_s: float) -> str:
+    if not spark_s or duck_s <= 0:
+        return "–"
+    ratio = spark_s / duck_s
+    return f"{ratio:.1f}× faster" if ratio >= 1 else f"{1 / ratio:.1f}× slower"
+
+
 def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str:
     s = sections(result, previous)
     out = ["# Latency report", "", "## Environment", ""]
@@ -240,16 +276,7 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
         )  # fmt: skip
     if s["etl"]:
         out += ["", "## ETL", ""]
-        body = []
-        for r in s["etl"]:
-            if r.info.get("query") == "bronze+silver":
-                body += [["Spark bronze (manifest)", fmt_s(r.info["bronze_s"])],
-                         ["Spark silver (manifest)", fmt_s(r.info["silver_s"])]]  # fmt: skip
-            elif r.info.get("query") == "gold_build":
-                body.append(["DuckDB gold build", fmt_s(r.median)])
-            else:
-                body.append(["DuckDB CSV → Parquet by year (reference)", fmt_s(r.median)])
-        out += _md_table(["step", "seconds"], body)
+        out += _md_table(["step", "seconds", "vs Spark bronze + silver"], etl_table(s["etl"]))
     out += ["", "## Failures", ""]
     out += (
         _md_table(["benchmark", "reason"], [[f["benchmark"], f["reason"]] for f in s["failures"]])

@@ -44,7 +44,7 @@ def params_for(name: str, gold) -> dict:
 def _duck_silver(con, name: str, params: dict):
     query = CATALOGUE[name]
     bound = query.bind(params)
-    frame = con.execute(query.duckdb, query.sql_args(bound)).df()
+    frame = con.execute(query.duckdb_direct(), query.sql_args(bound)).df()
     return frame[query.columns(bound)] if query.columns else frame
 
 

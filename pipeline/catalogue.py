@@ -122,6 +122,13 @@ class Query:
     check: Callable[[dict], None] | None = None  # rules across parameters
     columns: Callable[[dict], list[str]] | None = None  # output columns chosen by a param
     sql_params: tuple[str, ...] = field(default=())  # params bound into SQL (default: all)
+    # DuckDB straight over silver (views ``t`` / ``ta``), for queries whose gold form leans
+    # on gold-only precomputation; the others run their gold form over views of silver.
+    duckdb_silver: str | None = None
+
+    def duckdb_direct(self) -> str:
+        """The DuckDB SQL for the "DuckDB direct on silver" path (see gold.silver_views)."""
+        return self.duckdb_silver or self.duckdb
 
     def bind(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults filled in, every value validated; raises :class:`ParamError`."""
@@ -197,8 +204,24 @@ TRACK_COLUMNS = _cols(
 )  # fmt: skip
 
 
+def bin_sql(value: str, low: str, width: str) -> str:
+    """SQL for the density bin (0..DENSITY_BINS-1) of ``value`` in ``[low, low + width)``.
+
+    One text for every engine and for gold's precomputed ``feature_density``, so the bins
+    are computed by the same floating-point steps everywhere.
+    """
+    scaled = f"floor((({value}) - ({low})) / ({width}) * {DENSITY_BINS})"
+    return f"CAST(least(greatest({scaled}, 0), {DENSITY_BINS - 1}) AS INT)"
+
+
+def feature_bin(feature: str) -> str:
+    """:func:`bin_sql` of one (constant) feature column."""
+    low, high = FEATURE_RANGES[feature]
+    return bin_sql(f"CAST({feature} AS DOUBLE)", str(low), str(high - low))
+
+
 def _bin(param: str) -> str:
-    """SQL for the bin (0..DENSITY_BINS-1) of the feature named by a bound parameter.
+    """:func:`bin_sql` of the feature named by a bound parameter.
 
     The parameter selects a column through a CASE over the constant feature list, so the
     name is compared as a value and never spliced into SQL. Same text in both engines.
@@ -206,17 +229,20 @@ def _bin(param: str) -> str:
     value = " ".join(f"WHEN '{f}' THEN CAST({f} AS DOUBLE)" for f in FEATURE_RANGES)
     low = " ".join(f"WHEN '{f}' THEN {lo}" for f, (lo, _) in FEATURE_RANGES.items())
     width = " ".join(f"WHEN '{f}' THEN {hi - lo}" for f, (lo, hi) in FEATURE_RANGES.items())
-    scaled = (
-        f"floor(((CASE {param} {value} END) - (CASE {param} {low} END))"
-        f" / (CASE {param} {width} END) * {DENSITY_BINS})"
+    return bin_sql(
+        f"CASE {param} {value} END", f"CASE {param} {low} END", f"CASE {param} {width} END"
     )
-    return f"CAST(least(greatest({scaled}, 0), {DENSITY_BINS - 1}) AS INT)"
 
 
 def _distinct_features(bound: dict) -> None:
     if bound["feature_x"] == bound["feature_y"]:
         raise ParamError("choose two different features")
 
+
+_DUCKDB_TRACK_FILTER = """year BETWEEN $year_from AND $year_to
+              AND ($explicit = 'all' OR explicit = ($explicit = 'explicit'))
+              AND ($name_contains IS NULL OR contains(lower(name), lower($name_contains)))
+              AND ($artist_id IS NULL OR list_contains(artist_ids, $artist_id))"""
 
 QUERIES: tuple[Query, ...] = (
     Query(
@@ -282,10 +308,33 @@ QUERIES: tuple[Query, ...] = (
         name="top_artists",
         description="Artists with the most tracks released in a year range.",
         params=(YEAR_FROM, YEAR_TO, LIMIT),
+        # Top-k with a threshold (exact). The `limit` artists with most tracks overall
+        # (artist_rank) give a bar: the lowest of their counts in the range. An artist whose
+        # total is below the bar cannot reach the top, so only artists at or above it are
+        # counted; artist_year is stored biggest artists first, so that reads few row
+        # groups. artist_num numbers artists in (artist_name, artist_id) order, so
+        # (tracks DESC, artist_num) is the Spark form's order.
         duckdb="""
-            SELECT artist_id, artist_name, CAST(sum(tracks) AS BIGINT) AS tracks
-            FROM artist_year WHERE year BETWEEN $year_from AND $year_to
-            GROUP BY artist_id, artist_name
+            WITH probe AS (
+              SELECT artist_num,
+                     coalesce(sum(tracks) FILTER (year BETWEEN $year_from AND $year_to), 0)
+                       AS tracks
+              FROM artist_year WHERE artist_rank <= $limit GROUP BY artist_num),
+            top AS (
+              SELECT artist_num, sum(tracks) AS tracks FROM artist_year
+              WHERE artist_total >= (SELECT min(tracks) FROM probe)
+                AND year BETWEEN $year_from AND $year_to
+              GROUP BY artist_num ORDER BY tracks DESC, artist_num LIMIT $limit)
+            SELECT s.artist_id, s.artist_name, CAST(top.tracks AS BIGINT) AS tracks
+            FROM top JOIN artist_stats s USING (artist_num)
+            ORDER BY top.tracks DESC, top.artist_num""",
+        duckdb_silver="""
+            WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM ta
+                           GROUP BY artist_id)
+            SELECT a.artist_id, n.artist_name, count(DISTINCT a.track_id) AS tracks
+            FROM ta a JOIN t ON t.id = a.track_id JOIN names n USING (artist_id)
+            WHERE t.year BETWEEN $year_from AND $year_to
+            GROUP BY a.artist_id, n.artist_name
             ORDER BY tracks DESC, artist_name, artist_id LIMIT $limit""",
         spark="""
             WITH names AS (SELECT artist_id, min(artist_name) AS artist_name
@@ -327,7 +376,13 @@ QUERIES: tuple[Query, ...] = (
         description="One artist's track count per year.",
         params=(Param("artist_id", str, "", "the artist id"),),
         duckdb="""
-            SELECT year, tracks FROM artist_year WHERE artist_id = $artist_id ORDER BY year""",
+            SELECT year, tracks FROM artist_year
+            WHERE artist_num = (SELECT artist_num FROM artist_stats WHERE artist_id = $artist_id)
+            ORDER BY year""",
+        duckdb_silver="""
+            SELECT t.year, count(DISTINCT a.track_id) AS tracks
+            FROM ta a JOIN t ON t.id = a.track_id
+            WHERE a.artist_id = $artist_id GROUP BY t.year ORDER BY t.year""",
         spark="""
             SELECT t.year, count(DISTINCT a.track_id) AS tracks
             FROM silver_track_artists a JOIN silver_tracks t ON t.id = a.track_id
@@ -385,10 +440,15 @@ QUERIES: tuple[Query, ...] = (
             Param("feature_y", str, "energy", "y feature", choices=tuple(FEATURE_RANGES)),
             DECADE,
         ),
-        duckdb=f"""
+        duckdb="""
+            SELECT bin_x, bin_y, CAST(sum(tracks) AS BIGINT) AS tracks FROM feature_density
+            WHERE feature_x = $feature_x AND feature_y = $feature_y
+              AND ($decade IS NULL OR decade = $decade)
+            GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y""",
+        duckdb_silver=f"""
             SELECT {_bin("$feature_x")} AS bin_x, {_bin("$feature_y")} AS bin_y,
                    count(*) AS tracks
-            FROM tracks_serving WHERE $decade IS NULL OR decade = $decade
+            FROM t WHERE $decade IS NULL OR decade = $decade
             GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y""",
         spark=f"""
             SELECT {_bin(":feature_x")} AS bin_x, {_bin(":feature_y")} AS bin_y,
@@ -410,12 +470,14 @@ QUERIES: tuple[Query, ...] = (
             Param("artist_id", str, None, "an artist id", nullable=True),
             LIMIT,
         ),
+        # serve_order numbers tracks_serving in (year DESC, name, id) order and the table is
+        # stored in it, so the top-N reads only the first row groups it needs.
         duckdb=f"""
             SELECT {TRACK_COLUMNS} FROM tracks_serving
-            WHERE year BETWEEN $year_from AND $year_to
-              AND ($explicit = 'all' OR explicit = ($explicit = 'explicit'))
-              AND ($name_contains IS NULL OR contains(lower(name), lower($name_contains)))
-              AND ($artist_id IS NULL OR list_contains(artist_ids, $artist_id))
+            WHERE {_DUCKDB_TRACK_FILTER}
+            ORDER BY serve_order LIMIT $limit""",
+        duckdb_silver=f"""
+            SELECT {TRACK_COLUMNS} FROM t WHERE {_DUCKDB_TRACK_FILTER}
             ORDER BY year DESC, name, id LIMIT $limit""",
         spark=f"""
             SELECT {TRACK_COLUMNS} FROM silver_tracks

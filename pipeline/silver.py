@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 from pipeline import publish
@@ -43,6 +43,7 @@ REJECT = "reject_reason"
 ID_PATTERN = r"^[0-9A-Za-z]{22}$"
 PARTY_THRESHOLD = 0.7
 MOOD_THRESHOLD = 0.5
+INLINE_ORDERS = 5_000  # rejects found by a literal IN list up to this many rows
 DOUBLE_COLUMNS = (*UNIT_FEATURES, "loudness", "tempo", "time_signature")
 
 # Columns of silver/tracks, in order (``year`` is the partition column, read back last).
@@ -108,19 +109,25 @@ def reject_rules(c: dict[str, Column]) -> list[tuple[str, Column]]:
     return rules
 
 
-def _duplicates(bronze: DataFrame) -> DataFrame:
-    """(id, first ingest order) for ids that occur more than once: small, so broadcast."""
-    return (
+def duplicate_ids(bronze: DataFrame) -> DataFrame:
+    """(id, _first) for ids that occur more than once, with the first ingest order.
+
+    Computed once per build and collected (the real file has none; a bad file has few),
+    then broadcast to both passes that need it instead of re-aggregating bronze.
+    """
+    rows = (
         bronze.groupBy("id")
         .agg(F.count(F.lit(1)).alias("_n"), F.min(ORDER).alias("_first"))
         .filter("_n > 1")
         .select("id", "_first")
+        .collect()
     )
+    return bronze.sparkSession.createDataFrame(rows, "id string, _first bigint")
 
 
-def classify(bronze: DataFrame) -> DataFrame:
+def classify(bronze: DataFrame, duplicates: DataFrame) -> DataFrame:
     """Bronze rows with parsed columns and ``reject_reason`` (null for rows that pass)."""
-    with_dups = bronze.join(F.broadcast(_duplicates(bronze)), "id", "left")
+    with_dups = bronze.join(F.broadcast(duplicates), "id", "left")
     parsed = {
         "artists": spark_artist_list(F.col("artists")),
         "artist_ids": spark_artist_list(F.col("artist_ids")),
@@ -180,24 +187,43 @@ def artist_rows(tracks: DataFrame) -> DataFrame:
     )
 
 
-def _rejected(bronze: DataFrame, tracks: DataFrame) -> DataFrame:
-    """Classified bronze rows that silver rejected, found without re-checking every row.
+def observe_rejects(classified: DataFrame) -> tuple[DataFrame, Observation]:
+    """``classified`` with an observation of its row count and the rejected rows' orders.
 
-    A rejected row either has an id that is not in silver, or a duplicated id; only the
-    rows of such ids (few) are classified again to get their reasons.
+    The observation is filled by the write of the tracks, so finding the rejects costs no
+    extra pass over bronze: only the (few) rejected rows are read and classified again.
     """
-    missing = bronze.select("id").join(tracks.select("id"), "id", "left_anti")
-    candidates = missing.union(_duplicates(bronze).select("id")).distinct()
-    subset = bronze.join(F.broadcast(candidates), "id", "left_semi")
-    return classify(subset).filter(F.col(REJECT).isNotNull())
+    observation = Observation("silver_rows")
+    rejected = F.col(REJECT).isNotNull()
+    observed = classified.observe(
+        observation,
+        F.count(F.lit(1)).alias("rows_in"),
+        F.collect_list(F.when(rejected, F.col(ORDER))).alias("rejected_orders"),
+    )
+    return observed, observation
+
+
+def rejected_rows(bronze: DataFrame, duplicates: DataFrame, orders: list[int]) -> DataFrame:
+    """The bronze rows with these ingest orders, classified (each has a reason).
+
+    A short list is a literal ``IN`` filter, which Parquet row-group statistics prune
+    (ingest orders rise through each file); a long one is a broadcast semi-join.
+    """
+    if len(orders) <= INLINE_ORDERS:
+        subset = bronze.filter(F.col(ORDER).isin(orders))
+    else:
+        keys = bronze.sparkSession.createDataFrame([(o,) for o in orders], f"{ORDER} bigint")
+        subset = bronze.join(F.broadcast(keys), ORDER, "left_semi")
+    return classify(subset, duplicates).select(*RAW_COLUMNS, ORDER, REJECT)
 
 
 def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
     """Build ``DATA_DIR/silver`` from bronze; publish atomically; return the counts.
 
-    One full pass parses, checks and writes the tracks; track_artists is exploded from the
-    written tracks, and rejects are re-derived from the few rows missing from them. The
-    counts must then add up exactly, which also cross-checks that derivation.
+    Duplicate ids are found first (one small aggregate). One full pass then parses, checks
+    and writes the tracks while observing the ingest orders of the rows it rejects; only
+    those rows are read again to write ``_rejects``. track_artists is exploded from the
+    written tracks. The counts must then add up exactly.
     """
     start = time.perf_counter()
     bronze_manifest = read_manifest(settings.bronze_dir)
@@ -205,21 +231,31 @@ def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
     writers = (None if is_connect(settings) else local_cores(settings.spark_master)) or 8
     steps = Steps("silver")
     with publish.staged_layer(settings.silver_dir) as stage:
+        with steps.step("find duplicate ids"):
+            duplicates = duplicate_ids(bronze)
         with steps.step("parse, check and write tracks"):
-            ok = enrich(classify(bronze).filter(F.col(REJECT).isNull()))
+            classified, observation = observe_rejects(classify(bronze, duplicates))
+            ok = enrich(classified.filter(F.col(REJECT).isNull()))
             # Hash-partitioning by year gives exactly one file per year partition.
             ok.repartition(writers, "year").write.partitionBy("year").parquet(str(stage / "tracks"))
+            metrics = observation.get
         tracks = spark.read.parquet(str(stage / "tracks"))
         with steps.step("write track_artists"):
             artist_rows(tracks).coalesce(writers).write.parquet(str(stage / "track_artists"))
-        with steps.step("find and write rejects"):
-            rejects = _rejected(bronze, tracks).select(*RAW_COLUMNS, ORDER, REJECT)
+        with steps.step("write rejects"):
+            orders = metrics["rejected_orders"]
+            rejects = rejected_rows(bronze, duplicates, orders)
             rejects.coalesce(1).write.parquet(str(stage / "_rejects"))
             written = spark.read.parquet(str(stage / "_rejects"))
             counts = {r[REJECT]: r["count"] for r in written.groupBy(REJECT).count().collect()}
         with steps.step("count"):
-            rows_in, rows_out = bronze.count(), tracks.count()
+            rows_in, rows_out = metrics["rows_in"], tracks.count()
             artists_out = spark.read.parquet(str(stage / "track_artists")).count()
+        if sum(counts.values()) != len(orders):
+            raise RuntimeError(
+                f"silver: {len(orders):,} rows failed a rule but {sum(counts.values()):,} "
+                "were written to _rejects"
+            )
         result = LayerResult(
             layer="silver",
             rows_in=rows_in,

@@ -46,6 +46,10 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.parquet.compression.codec": "zstd",
+        # Whole-stage code for silver's ~40 checks outgrows 8,000 bytecode bytes, which
+        # HotSpot never JIT-compiles, so it ran interpreted (2x slower). At this limit Spark
+        # splits such stages instead; measured: silver 29 s -> 21 s at 1.2M rows.
+        "spark.sql.codegen.hugeMethodLimit": "8000",
         "spark.sql.sources.partitionOverwriteMode": "static",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",

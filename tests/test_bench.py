@@ -43,6 +43,27 @@ def _result(medians: dict[str, float]) -> dict:
     }  # fmt: skip
 
 
+def _etl(query: str, median: float, **info) -> report.Row:
+    return report.Row(query, "etl", "etl", "", "", median, 0.0, median, 1, None,
+                      {"query": query, **info})  # fmt: skip
+
+
+def test_etl_table_puts_duckdb_silver_beside_spark_total():
+    spark = _etl("bronze+silver", 0.0, bronze_s=10.0, silver_s=30.0)
+    duck = _etl("duckdb_csv_to_silver", 5.0, spark_bronze_silver_s=99.0)
+    body = report.etl_table([_etl("gold_build", 2.0), duck, spark])
+    assert [row[0] for row in body] == [
+        "Spark bronze (manifest)",
+        "Spark silver (manifest)",
+        "Spark bronze + silver (total)",
+        "DuckDB CSV → silver (reference, same rules)",
+        "DuckDB gold build",
+    ]
+    assert body[2][1] == "40.00 s" and body[3][1:] == ["5.00 s", "8.0× faster"]
+    # Without this run's Spark row, the totals the reference was checked against are used.
+    assert report.etl_table([duck])[0][2] == "19.8× faster"
+
+
 def test_regression_flag_by_hand():
     before = _result({"a": 1.0, "b": 1.0, "c": 1.0})
     after = _result({"a": 1.19, "b": 1.21, "c": 0.5})
@@ -78,7 +99,8 @@ def test_json_has_every_benchmark_and_the_environment(bench_run):
             assert f"test_{variant}[{query}]" in names
     assert sum(n.startswith("test_scan[") for n in names) == 12
     assert {"test_storage_bytes", "test_gold_build", "test_spark_layers_from_manifests",
-            "test_duckdb_csv_to_parquet_reference"} <= names  # fmt: skip
+            "test_duckdb_csv_to_parquet_reference",
+            "test_duckdb_silver_reference"} <= names  # fmt: skip
     env = result["environment"]
     for key in (
         "cpu_model",

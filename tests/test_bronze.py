@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.bronze import InputError, build_bronze, classify_malformed
+from pipeline.bronze import InputError, build_bronze, classify_malformed, scan_file
 from pipeline.manifest import read_manifest
 from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
 from tests.conftest import FIXTURE_CSV, settings_for
@@ -85,11 +85,26 @@ def test_malformed_rows_are_quarantined(spark, tmp_path, case, lines, reason, de
 
 
 def test_blank_lines_are_counted_not_rows(spark, tmp_path):
-    path = _write(tmp_path, [HEADER, GOOD[0], "", GOOD[1]])
+    path = _write(tmp_path, [HEADER, GOOD[0], "", "   ", GOOD[1], "\t "])
     build_bronze(spark, settings_for(tmp_path / "data", path))
     manifest = read_manifest(tmp_path / "data" / "bronze")
     assert manifest["rows_in"] == manifest["rows_out"] == 2
-    assert manifest["input"]["blank_lines_skipped"] == 1
+    assert manifest["input"]["blank_lines_skipped"] == 3
+
+
+def test_scan_file_counts_lines_across_blocks(tmp_path):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(b"h\nrow one\n\n  \r\nrow two\nrow three")
+    for chunk in (1, 2, 3, 7, 1 << 20):
+        facts = scan_file(path, chunk=chunk)
+        assert (facts.data_lines, facts.blank_lines) == (3, 2), chunk
+
+
+def test_empty_field_line_number_skips_a_good_row_with_the_same_id(spark, tmp_path):
+    path = _write(tmp_path, [HEADER, GOOD[0], GOOD[1], _swap(GOOD[0], "name", "")])
+    build_bronze(spark, settings_for(tmp_path / "data", path))
+    q = spark.read.parquet(str(tmp_path / "data" / "bronze" / "_quarantine")).collect()
+    assert [(r["reason"], r["line_number"]) for r in q] == [("empty_value:name", 4)]
 
 
 BAD_FILES = [
