@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.manifest import human_bytes
+
 SHIFT_S = 0.010  # ClickBench: (t + 10 ms) / (best + 10 ms), so sub-ms noise cannot dominate
 REGRESSION = 0.20
 SERVING_VARIANTS = ("duckdb_gold", "duckdb_silver", "spark_hot", "spark_cold")
@@ -114,14 +116,6 @@ def fmt_s(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
-def fmt_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
 def compare(current: dict, previous: dict | None) -> list[dict[str, Any]]:
     """Per benchmark present in both runs: median change; ``regressed`` when > 20 % slower."""
     if not previous:
@@ -144,7 +138,7 @@ def environment_lines(env: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("CPU", f"{env.get('cpu_model')} ({env.get('cores_physical')} physical / "
                 f"{env.get('cores_logical')} logical cores)"),
-        ("RAM", fmt_bytes(ram) if ram else "unknown"),
+        ("RAM", human_bytes(ram) if ram else "unknown"),
         ("OS / arch", f"{env.get('os')} / {env.get('arch')}"),
         ("Python / Java", f"{env.get('python')} / {env.get('java')}"),
         ("Versions", ", ".join(f"{k} {v}" for k, v in env.get("versions", {}).items())),
@@ -265,7 +259,7 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
         out += ["", "## Storage: bytes on disk", ""]
         out += _md_table(
             ["layout", "bytes", "vs CSV"],
-            [[k, fmt_bytes(v), f"{ratios[k]:.1%}"] for k, v in sizes.items()],
+            [[k, human_bytes(v), f"{ratios[k]:.1%}"] for k, v in sizes.items()],
         )
     if s["scans"]:
         out += ["", "## Scan latency: CSV against Parquet", ""]

@@ -19,7 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from bench.report import VARIANT_NAMES, fmt_bytes, fmt_s, rows
+from bench.report import VARIANT_NAMES, fmt_s, rows
+from pipeline.manifest import human_bytes
 from pipeline.settings import Settings
 
 SERVING_SUBSET = "year_trends or top_artists or tracks"
@@ -111,7 +112,7 @@ def render_markdown(sweep_result: dict) -> str:
     for run in runs:
         for step, m in run["steps"].items():
             out.append(f"| {run['rows']:,} | {step} | {m['seconds']:.1f} | "
-                       f"{fmt_bytes(m['peak_rss_bytes'])} |")  # fmt: skip
+                       f"{human_bytes(m['peak_rss_bytes'])} |")  # fmt: skip
     out += ["", "## Query latency (median)", "", "| rows | query | variant | median |",
             "|---|---|---|---|"]  # fmt: skip
     for run in runs:

@@ -273,7 +273,7 @@ def data_quality(v: Views):
 @guard(lambda m: (charts.empty(m), charts.empty(), pd.DataFrame(), pd.DataFrame(),
                   charts.empty(), m))  # fmt: skip
 def benchmarks(v: Views):
-    from bench.report import environment_lines, rows
+    from bench.report import ETL_STEPS, environment_lines, rows
 
     result = _load_json(v.reports / "benchmarks" / "latest.json", "benchmark results")
     all_rows = rows(result)
@@ -288,7 +288,7 @@ def benchmarks(v: Views):
         if r.variant == "etl" and r.info.get("query") == "bronze+silver":
             etl += [("Spark bronze", r.info["bronze_s"]), ("Spark silver", r.info["silver_s"])]
         elif r.variant == "etl":
-            etl.append((r.info.get("query"), r.median))
+            etl.append((ETL_STEPS.get(r.info.get("query"), r.info.get("query")), r.median))
     env = pd.DataFrame(environment_lines(result.get("environment", {})), columns=["", "value"])
     scale_fig = charts.empty("run `make bench-scale` for the scale curve")
     scale_path = v.reports / "scale.json"
