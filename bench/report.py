@@ -231,7 +231,8 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
     out += _md_table(["", ""], [[k, v] for k, v in s["env"]])
     out += ["", "## Serving: Spark direct against DuckDB serving, per catalogue query", ""]
     out += [
-        "Median (IQR) over the timed rounds; cold is the first query in a fresh process, "
+        "Median (IQR) over the timed rounds; p95 by nearest rank (with 5 rounds it is the "
+        "slowest); cold is the first query in a fresh process, "
         "with the session start beside it. Speed-up = (Spark hot + 10 ms) / (variant + 10 ms).",
         "",
     ]
@@ -243,12 +244,13 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
                 start = r.info.get("session_start_s")
                 body.append([
                     query, VARIANT_NAMES[v], fmt_s(r.median),
-                    "–" if r.cold is not None else fmt_s(r.iqr), fmt_s(r.min), r.rounds,
+                    "–" if r.cold is not None else fmt_s(r.iqr), fmt_s(r.min),
+                    fmt_s(r.info["p95_s"]) if r.info.get("p95_s") else "–", r.rounds,
                     f"{fmt_s(r.cold)} (+{fmt_s(start)} start)" if r.cold is not None else "–",
                     f"{s['speedups'][v].get(query, float('nan')):.1f}×",
                 ])  # fmt: skip
-    out += _md_table(["query", "variant", "median", "IQR", "min", "rounds", "cold", "speed-up"],
-                     body)  # fmt: skip
+    out += _md_table(["query", "variant", "median", "IQR", "min", "p95", "rounds", "cold",
+                      "speed-up"], body)  # fmt: skip
     out += ["", "Geometric mean of the speed-up against Spark hot:", ""]
     out += _md_table(
         ["variant", "geomean speed-up"],

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from bench import report
+from bench import policy, report
 from pipeline.catalogue import CATALOGUE
 from tests.conftest import REPO, TEST_MASTER
 
@@ -24,6 +24,13 @@ def test_ratio_and_geomean_by_hand():
     assert report.geomean([1.0, 4.0]) == pytest.approx(2.0)
     assert report.geomean([2.0, 8.0, 4.0]) == pytest.approx(4.0)
     assert math.isnan(report.geomean([]))
+
+
+def test_p95_by_hand():
+    assert policy.percentile([5, 1, 4, 2, 3], 0.95) == 5  # ceil(4.75) = 5th of 5
+    assert policy.percentile(range(1, 101), 0.95) == 95
+    assert policy.percentile(range(1, 21), 0.95) == 19
+    assert policy.percentile([7], 0.95) == 7
 
 
 def test_time_display_by_hand():
@@ -125,6 +132,8 @@ def test_json_has_every_benchmark_and_the_environment(bench_run):
     assert cold["extra_info"]["session_start_s"] > 0 and cold["extra_info"]["first_query_s"] > 0
     hot = next(b for b in result["benchmarks"] if b["name"] == "test_spark_hot[overview]")
     assert hot["extra_info"]["result_checksum"] and hot["extra_info"]["spark_conf"]
+    gold = next(b for b in result["benchmarks"] if b["name"] == "test_duckdb_gold[overview]")
+    assert gold["stats"]["min"] <= gold["extra_info"]["p95_s"] <= gold["stats"]["max"]
 
 
 def test_reports_render_with_tables_and_charts(bench_run):
