@@ -19,6 +19,7 @@ import csv
 import hashlib
 import re
 import time
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,16 @@ _BLANK_LINE = re.compile(rb"^[ \t\r\f\v]*\n", re.MULTILINE)
 
 _SPACE = b" \t\r\n\f\v"
 _BLANK_START = re.compile(rb"\n[ \t\r\n\f\v]")
+
+
+def is_blank(line: str) -> bool:
+    """A line Spark's CSV reader skips: empty or only whitespace (as :func:`scan_file` counts)."""
+    return not line.strip(" \t\r\n\f\v")
+
+
+def reason_counts(records: list[list]) -> dict[str, int]:
+    """Quarantine records (:data:`QUARANTINE_SCHEMA` order) counted by reason, sorted."""
+    return dict(sorted(Counter(record[2] for record in records).items()))
 
 
 def _may_have_blank_line(data: bytes) -> bool:
@@ -252,10 +263,7 @@ def _write_quarantine(
     spark.createDataFrame(records, QUARANTINE_SCHEMA).coalesce(1).write.parquet(
         str(stage / "_quarantine")
     )
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record[2]] = counts.get(record[2], 0) + 1
-    return dict(sorted(counts.items())), len(records)
+    return reason_counts(records), len(records)
 
 
 def _add_line_numbers(source: Path, records: list[list]) -> None:

@@ -11,6 +11,8 @@ data lines, counted independently, as bronze does)
 * Quarantine (``_quarantine/``; bronze's columns and reasons): lines DuckDB's reader rejects
   (collected with ``store_rejects``), and rows with an empty field or a value Spark would
   not parse. Reasons come from :func:`pipeline.bronze.classify_malformed` on the raw line.
+* Blank lines (empty or only whitespace) are skipped, as Spark's reader skips them and
+  bronze counts them (:func:`pipeline.bronze.is_blank`).
 * File order: rows are loaded into a table with insertion order preserved, so its ``rowid``
   plays bronze's ``_ingest_order``; a duplicate ``id`` keeps its first row.
 * Unterminated quotes: DuckDB lets a quoted field run over newlines; Spark reads line by
@@ -26,10 +28,6 @@ tests pin the spellings on which the two agree):
   or an integer with non-ASCII digits (Java accepts them): one engine quarantines the line.
 * Text after a closing quote (``"a"b``): Spark keeps the raw text, DuckDB quarantines it.
 * Invalid UTF-8: Spark substitutes U+FFFD, DuckDB quarantines the line (``invalid_utf8``).
-* A whitespace-only line: DuckDB quarantines it; Spark skips it (bronze then stops, because
-  its line count no longer adds up).
-* Quarantine line numbers: bronze finds an empty-field row by its id, so a duplicate id
-  earlier in the file gets its line number; here every line number is the row's own.
 """
 
 from __future__ import annotations
@@ -51,6 +49,8 @@ from pipeline.bronze import (
     InputError,
     check_header,
     classify_malformed,
+    is_blank,
+    reason_counts,
     scan_file,
 )
 from pipeline.manifest import dir_bytes
@@ -294,6 +294,7 @@ def _read(con: duckdb.DuckDBPyConnection, read: _Read, attempt: int) -> int:
     read.rejected = {
         line: (next((k for k in kinds if k in READER_ONLY_ERRORS), kinds[0]), raw.lstrip("\r\n"))
         for line, kinds, raw in errors
+        if not is_blank(raw)  # a whitespace-only line: blank, as for Spark
     }
     return con.execute("SELECT count(*) FROM bronze").fetchone()[0]
 
@@ -322,7 +323,7 @@ def _locate(read: _Read, rowids: set[int]) -> dict[int, tuple[int, str]]:
         next(fh, None)
         for number, line in enumerate(fh, start=2):
             text = line.rstrip("\r\n")
-            if not text or number in read.rejected:
+            if is_blank(text) or number in read.rejected:
                 continue  # blank lines and rejected lines give no row
             rowid += 1
             if rowid in rowids:
@@ -461,16 +462,13 @@ def _result(con, facts, records, steps, start, out) -> DuckSilverResult:
     artists = con.execute(
         f"SELECT coalesce(sum(len(_artists)), 0) FROM classified WHERE {REJECT} IS NULL"
     ).fetchone()[0]
-    quarantined: dict[str, int] = {}
-    for record in records:
-        quarantined[record[2]] = quarantined.get(record[2], 0) + 1
     return DuckSilverResult(
         rows_in=facts.data_lines,
         rows_out=rows_out,
         rejected=sum(rejects.values()),
         quarantined=len(records),
         rejects_by_reason=dict(sorted(rejects.items())),
-        quarantined_by_reason=dict(sorted(quarantined.items())),
+        quarantined_by_reason=reason_counts(records),
         track_artists=int(artists),
         seconds=round(time.perf_counter() - start, 3),
         step_seconds=steps.seconds,

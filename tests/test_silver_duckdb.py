@@ -165,7 +165,7 @@ QUARANTINED_SPELLINGS = {" 2011", "2_011", "2011.0", "2e3", "99999999999", "t", 
 
 
 def _messy_csv(path: Path, open_quote: bool) -> int:
-    """Generated rows with bronze's quarantine cases, odd spellings, a blank line and
+    """Generated rows with bronze's quarantine cases, odd spellings, blank lines and
     duplicate ids far apart (the first in file order is a row generated late).
 
     Returns the number of lines Spark quarantines. ``open_quote`` adds bronze's broken
@@ -185,6 +185,7 @@ def _messy_csv(path: Path, open_quote: bool) -> int:
     for i, line in enumerate(bad):
         rows.insert(100 + i * 97, line)
     rows.insert(1500, "")
+    rows.insert(1700, " \t ")  # whitespace only: blank for both engines
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return quarantined
 
