@@ -85,7 +85,6 @@ class FileScan:
 _BLANK_LINE = re.compile(rb"^[ \t\r\f\v]*\n", re.MULTILINE)
 
 
-_SPACE = b" \t\r\n\f\v"
 _BLANK_START = re.compile(rb"\n[ \t\r\n\f\v]")
 
 
@@ -101,7 +100,7 @@ def reason_counts(records: list[list]) -> dict[str, int]:
 
 def _may_have_blank_line(data: bytes) -> bool:
     """Cheap pre-check (10x faster than counting): a blank line starts with whitespace."""
-    return (data[:1] != b"" and data[:1] in _SPACE) or _BLANK_START.search(data) is not None
+    return data[:1].isspace() or _BLANK_START.search(data) is not None
 
 
 def scan_file(path: Path, chunk: int = 1 << 22) -> FileScan:
