@@ -31,6 +31,7 @@ from pipeline.catalogue import (
     feature_bin,
 )
 from pipeline.manifest import MANIFEST_NAME, read_manifest
+from pipeline.parsing import sql_literal
 from pipeline.publish import pid_alive
 from pipeline.schema import AUDIO_FEATURES
 from pipeline.settings import Settings
@@ -210,27 +211,24 @@ def _silver_snapshot(settings: Settings) -> tuple[Path, dict, str]:
     return silver, manifest, digest
 
 
-def _silver_sources(silver: Path) -> dict[str, tuple[str, str]]:
-    """name -> (SQL reading silver Parquet, its path glob)."""
+def _silver_sources(silver: Path) -> dict[str, str]:
+    """name -> SQL reading silver Parquet."""
+    tracks = sql_literal(str(silver / "tracks" / "*" / "*.parquet"))
+    artists = sql_literal(str(silver / "track_artists" / "*.parquet"))
     return {
-        "t": (
-            "SELECT * FROM read_parquet('{glob}', hive_partitioning = true)",
-            str(silver / "tracks" / "*" / "*.parquet"),
-        ),
-        "ta": ("SELECT * FROM read_parquet('{glob}')", str(silver / "track_artists" / "*.parquet")),
+        "t": f"SELECT * FROM read_parquet({tracks}, hive_partitioning = true)",
+        "ta": f"SELECT * FROM read_parquet({artists})",
     }
 
 
 def _load_silver(con: duckdb.DuckDBPyConnection, silver: Path, kind: str = "TEMP TABLE") -> None:
     """Create ``t`` and ``ta`` over silver: materialised (build) or as views (benchmark).
 
-    DuckDB cannot bind parameters in a view definition, so the path is inlined with its
-    quotes escaped; it comes from settings, never from a user.
+    DuckDB cannot bind parameters in a view definition, so the paths are inlined as quoted
+    literals; they come from settings, never from a user.
     """
-    for name, (sql, glob) in _silver_sources(silver).items():
-        con.execute(
-            f"CREATE OR REPLACE {kind} {name} AS " + sql.format(glob=glob.replace("'", "''"))
-        )
+    for name, sql in _silver_sources(silver).items():
+        con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
 
 
 def silver_views(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -316,8 +314,8 @@ def build_gold(settings: Settings, verbose: bool = True) -> GoldResult:
 def _build_file(tmp, silver, manifest, manifest_sha, settings, start, verbose) -> dict[str, int]:
     threads = local_cores(settings.spark_master) or os.cpu_count() or 1
     with duckdb.connect() as con:
-        path = str(tmp).replace("'", "''")  # from settings, never from a user
-        con.execute(f"ATTACH '{path}' AS gold (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        path = sql_literal(str(tmp))  # from settings, never from a user
+        con.execute(f"ATTACH {path} AS gold (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
         con.execute("USE gold")
         con.execute("SET threads = $n", {"n": threads})
         _load_silver(con, silver)
