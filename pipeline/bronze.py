@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -32,13 +32,16 @@ from pipeline import publish
 from pipeline.manifest import LayerResult, dir_bytes, result_payload, utc_now, write_manifest
 from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
 from pipeline.settings import Settings
-from pipeline.spark import spark_info
+from pipeline.spark import conf_override, is_connect, local_cores, no_dictionary, spark_info
 
 CORRUPT = "_corrupt_record"
 ORDER = "_ingest_order"
 REASON = "_reason"
 BRONZE_CODEC = "snappy"  # bronze is an intermediate layer: favour write speed over size
 LINE_LOOKUP_LIMIT = 100_000  # above this many quarantined rows, skip the line-number scan
+SPLIT_BYTES = 128 * 1024 * 1024  # Spark's default largest CSV split
+# Near-unique columns only cost parquet-mr a dictionary that it then abandons.
+WRITE_OPTIONS = no_dictionary("id", "name", "album", "album_id", "tempo", "duration_ms")
 
 CSV_OPTIONS = {
     "header": "true",
@@ -190,6 +193,19 @@ def classify_malformed(line: str | None) -> tuple[str, str]:
 # --- the layer -------------------------------------------------------------------------
 
 
+def _split_conf(size: int, cores: int | None) -> dict[str, str]:
+    """CSV split size giving every core the same number of equal splits (local mode).
+
+    Spark cuts a 337 MB file into 128 + 128 + 81 MB, so on 2 cores the last split runs
+    alone; four splits of 84 MB keep both cores busy to the end (measured: 0.5 s of 4.3 s).
+    A cluster or Connect session keeps Spark's default.
+    """
+    if not cores or size <= 0:
+        return {}
+    rounds = max(1, -(-size // (cores * SPLIT_BYTES)))
+    return {"spark.sql.files.maxPartitionBytes": str(-(-size // (rounds * cores)))}
+
+
 def read_raw(spark: SparkSession, path: Path) -> DataFrame:
     """The CSV under the strict schema, with the corrupt-record column and ingest order."""
     schema = T.StructType(RAW_SCHEMA.fields + [T.StructField(CORRUPT, T.StringType())])
@@ -202,19 +218,27 @@ def read_raw(spark: SparkSession, path: Path) -> DataFrame:
 def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
     """Build ``DATA_DIR/bronze`` from ``RAW_CSV``; publish atomically; return the counts.
 
-    One pass parses the CSV and writes the good rows. The file's data lines are counted
-    independently (in a thread, with the sha256); only when they exceed the rows written
-    does a second pass collect the quarantined rows, so a clean file is parsed once.
+    One pass parses the CSV and writes (and counts) the good rows. The file's data lines are
+    counted independently (in a thread, with the sha256); only when they exceed the rows
+    written does a second pass collect the quarantined rows, so a clean file is parsed once.
     """
     start = time.perf_counter()
     source = Path(settings.raw_csv).absolute()
     check_header(source)
-    with ThreadPoolExecutor(1) as pool, publish.staged_layer(settings.bronze_dir) as stage:
+    cores = None if is_connect(settings) else local_cores(settings.spark_master)
+    with (
+        ThreadPoolExecutor(1) as pool,
+        publish.staged_layer(settings.bronze_dir) as stage,
+        conf_override(spark, _split_conf(source.stat().st_size, cores)),
+    ):
         scan: Future[FileScan] = pool.submit(scan_file, source)
         parsed = read_raw(spark, source)
         good = parsed.filter(F.col(REASON).isNull()).select(*RAW_COLUMNS, ORDER)
-        good.write.option("compression", BRONZE_CODEC).parquet(str(stage / "tracks"))
-        rows_out = spark.read.parquet(str(stage / "tracks")).count()
+        observation = Observation("bronze_rows")
+        good.observe(observation, F.count(F.lit(1)).alias("rows")).write.option(
+            "compression", BRONZE_CODEC
+        ).options(**WRITE_OPTIONS).parquet(str(stage / "tracks"))
+        rows_out = observation.get["rows"]
         facts = scan.result()
         bad_rows = parsed.filter(F.col(REASON).isNotNull()).select(REASON, CORRUPT, "id", ORDER)
         if rows_out >= facts.data_lines:

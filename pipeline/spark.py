@@ -7,10 +7,12 @@ DataFrame APIs, so the same code runs on all three.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -64,6 +66,31 @@ def spark_conf(settings: Settings) -> dict[str, str]:
             del conf["spark.driver.host"]
     conf.update(settings.spark_conf)
     return conf
+
+
+def no_dictionary(*columns: str) -> dict[str, str]:
+    """Parquet writer options that turn dictionary encoding off for these columns.
+
+    Spark hands write options to parquet-mr, which reads ``parquet.enable.dictionary#<col>``;
+    this works the same over a cluster and Spark Connect.
+    """
+    return {f"parquet.enable.dictionary#{name}": "false" for name in columns}
+
+
+@contextlib.contextmanager
+def conf_override(spark: SparkSession, conf: dict[str, str]) -> Iterator[None]:
+    """Set runtime SQL conf for the block, then restore what the session had."""
+    before = {key: spark.conf.get(key, None) for key in conf}
+    for key, value in conf.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
 
 
 def _apply_environment() -> None:

@@ -39,6 +39,7 @@ ARTIST_CASES = [
     ("['Back\\\\slash']", ["Back\\slash"]),
     ("[\"a', 'b\"]", ["a', 'b"]),  # the separator text inside one name
     ("['']", [""]),
+    ("['Mark\x01Inside', 'B']", ["Mark\x01Inside", "B"]),  # the fast path's split marker
     ("[]", []),
     ("['" + "', '".join(f"P{i}" for i in range(19)) + "']", [f"P{i}" for i in range(19)]),
 ]

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
+from pipeline import silver
+from pipeline.bronze import ORDER
 from pipeline.manifest import read_manifest
 from pipeline.parsing import parse_artist_list
 from pipeline.silver import TRACK_COLUMNS, build_silver
@@ -55,6 +57,16 @@ def test_fixture_rejects_each_rule(fixture_layers, spark):
     assert manifest["rows_in"] == manifest["rows_out"] + manifest["rows_rejected"]
     assert sum(manifest["rejects_by_reason"].values()) == manifest["rows_rejected"]
     assert silver.rows_out == 36 - 15
+
+
+def test_duplicate_ids_on_both_lookup_paths(spark, monkeypatch):
+    rows = [(f"id{n % 3}", n) for n in range(7)] + [("solo", 7)]
+    bronze = spark.createDataFrame(rows, f"id string, {ORDER} bigint")
+    expected = [("id0", 0), ("id1", 1), ("id2", 2)]
+    assert sorted(silver.duplicate_ids(bronze)) == expected
+    monkeypatch.setattr(silver, "INLINE_KEYS", 1)  # many keys: the broadcast semi-join
+    assert sorted(silver.duplicate_ids(bronze)) == expected
+    assert silver.duplicate_ids(bronze.filter("id = 'solo'")) == []
 
 
 def test_fixture_schema_and_layout(fixture_layers, spark):
