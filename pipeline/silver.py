@@ -223,7 +223,7 @@ def observe_rejects(classified: DataFrame) -> tuple[DataFrame, Observation]:
 
     The observation is filled by the write of the tracks, so finding the rejects costs no
     extra pass over bronze: it records each rejected row's ingest order and reason, and only
-    those (few) rows are read and classified again to write ``_rejects``.
+    those (few) rows are read again to write ``_rejects``.
     """
     observation = Observation("silver_rows")
     rejected = F.col(REJECT).isNotNull()
@@ -236,12 +236,19 @@ def observe_rejects(classified: DataFrame) -> tuple[DataFrame, Observation]:
     return observed, observation
 
 
-def rejected_rows(
-    bronze: DataFrame, duplicates: list[tuple[str, int]], orders: list[int]
-) -> DataFrame:
-    """The bronze rows with these ingest orders, classified (each has a reason)."""
-    subset = _rows_matching(bronze, F.col(ORDER), orders, "bigint")
-    return classify(subset, duplicates).select(*RAW_COLUMNS, ORDER, REJECT)
+def rejected_rows(bronze: DataFrame, rejected: list) -> DataFrame:
+    """The bronze rows the tracks pass rejected, each with the reason it observed.
+
+    ``rejected`` holds (ingest order, reason) pairs. A short list also filters by a literal
+    ``IN``, which Parquet row-group statistics prune (ingest orders rise through each file);
+    the rules themselves are not evaluated again.
+    """
+    reasons = bronze.sparkSession.createDataFrame(
+        [(row[0], row[1]) for row in rejected], f"{ORDER} bigint, {REJECT} string"
+    )
+    if len(rejected) <= INLINE_KEYS:
+        bronze = bronze.filter(F.col(ORDER).isin([row[0] for row in rejected]))
+    return bronze.join(F.broadcast(reasons), ORDER).select(*RAW_COLUMNS, ORDER, REJECT)
 
 
 def write_counted(df: DataFrame, name: str, write) -> int:
@@ -255,8 +262,8 @@ def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
     """Build ``DATA_DIR/silver`` from bronze; publish atomically; return the counts.
 
     Duplicate ids are found first (one small aggregate). One full pass then parses, checks
-    and writes the tracks while observing the rows it rejects; only those rows are read
-    again to write ``_rejects``. track_artists is exploded from the written tracks. Every
+    and writes the tracks while observing the rows it rejects (and why); only those rows are
+    read again to write ``_rejects``. track_artists is exploded from the written tracks. Every
     write counts its own rows, and the counts must add up exactly.
     """
     start = time.perf_counter()
@@ -287,9 +294,8 @@ def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
                 ),
             )
         with steps.step("write rejects"):
-            orders = [row[ORDER] for row in rejected]
             written = write_counted(
-                rejected_rows(bronze, duplicates, orders).coalesce(1),
+                rejected_rows(bronze, rejected).coalesce(1),
                 "rejects",
                 lambda df: df.write.parquet(str(stage / "_rejects")),
             )

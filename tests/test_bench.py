@@ -33,6 +33,18 @@ def test_p95_by_hand():
     assert policy.percentile([7], 0.95) == 7
 
 
+def test_wait_for_quiet_cpu_waits_while_busy_and_stops_at_its_limit(monkeypatch, tmp_path):
+    monkeypatch.setattr(policy, "_PROC_STAT", tmp_path)  # exists, as /proc/stat on Linux
+    ticks = iter([(0, 100), (90, 200), (90, 200), (95, 300)])  # 90% busy, then 5%
+    monkeypatch.setattr(policy, "_cpu_ticks", lambda: next(ticks))
+    monkeypatch.setattr(policy, "QUIET_WINDOW_S", 0.01)
+    assert policy.wait_for_quiet_cpu(limit_s=1.0) < 1.0
+    with pytest.raises(StopIteration):  # both windows were sampled: it waited for quiet
+        next(ticks)
+    monkeypatch.setattr(policy, "_cpu_ticks", lambda: (0, 100))  # no time passes: never quiet
+    assert 0.05 <= policy.wait_for_quiet_cpu(limit_s=0.05) < 1.0
+
+
 def test_time_display_by_hand():
     assert report.fmt_s(0.000_512) == "512 µs"
     assert report.fmt_s(0.0123) == "12.3 ms"

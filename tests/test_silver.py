@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,18 @@ def test_duplicate_ids_on_both_lookup_paths(spark, monkeypatch):
     monkeypatch.setattr(silver, "INLINE_KEYS", 1)  # many keys: the broadcast semi-join
     assert sorted(silver.duplicate_ids(bronze)) == expected
     assert silver.duplicate_ids(bronze.filter("id = 'solo'")) == []
+
+
+def test_rejects_found_by_join_when_there_are_many(fixture_layers, spark, monkeypatch, tmp_path):
+    """Above INLINE_KEYS rejected rows, _rejects is found by a broadcast join, not IN."""
+    settings = fixture_layers[0]
+    copy = settings_for(tmp_path, settings.raw_csv)
+    shutil.copytree(Path(settings.bronze_dir).resolve(), copy.bronze_dir)
+    monkeypatch.setattr(silver, "INLINE_KEYS", 1)
+    result = build_silver(spark, copy)
+    rejects = spark.read.parquet(str(copy.silver_rejects)).collect()
+    got = {r["id"]: r["reject_reason"] for r in rejects if r["id"] != tid(1)}
+    assert got == EXPECTED_REJECTS and result.rows_dropped == len(rejects) == 15
 
 
 def test_fixture_schema_and_layout(fixture_layers, spark):
