@@ -32,7 +32,7 @@ from pipeline import publish
 from pipeline.manifest import LayerResult, dir_bytes, result_payload, utc_now, write_manifest
 from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
 from pipeline.settings import Settings
-from pipeline.spark import conf_override, is_connect, local_cores, no_dictionary, spark_info
+from pipeline.spark import conf_override, engine_cores, no_dictionary, spark_info
 
 CORRUPT = "_corrupt_record"
 ORDER = "_ingest_order"
@@ -194,11 +194,13 @@ def classify_malformed(line: str | None) -> tuple[str, str]:
 
 
 def _split_conf(size: int, cores: int | None) -> dict[str, str]:
-    """CSV split size giving every core the same number of equal splits (local mode).
+    """CSV split size giving every core the same number of equal splits.
 
     Spark cuts a 337 MB file into 128 + 128 + 81 MB, so on 2 cores the last split runs
     alone; four splits of 84 MB keep both cores busy to the end (measured: 0.5 s of 4.3 s).
-    A cluster or Connect session keeps Spark's default.
+    When the engine's cores are unknown, Spark's default stays. ``_ingest_order`` values
+    depend on the splits (their order never does), so engines with the same cores give
+    identical bronze.
     """
     if not cores or size <= 0:
         return {}
@@ -225,7 +227,7 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
     start = time.perf_counter()
     source = Path(settings.raw_csv).absolute()
     check_header(source)
-    cores = None if is_connect(settings) else local_cores(settings.spark_master)
+    cores = engine_cores(spark, settings)
     with (
         ThreadPoolExecutor(1) as pool,
         publish.staged_layer(settings.bronze_dir) as stage,

@@ -155,6 +155,23 @@ def executor_count(spark: SparkSession, settings: Settings) -> int | None:
         return None
 
 
+def engine_cores(spark: SparkSession, settings: Settings) -> int | None:
+    """Task slots the session computes with, or None when the client cannot tell.
+
+    ``local[N]``: N. A classic cluster session: Spark's default parallelism (its executors'
+    cores). Spark Connect: N when the server runs ``local[N]``, else None.
+    """
+    if is_connect(settings):
+        return local_cores(_server_master(spark) or "")
+    cores = local_cores(settings.spark_master)
+    if cores is not None:
+        return cores
+    try:
+        return int(spark.sparkContext.defaultParallelism)
+    except Exception:  # a JVM-side surprise only costs the split tuning
+        return None
+
+
 def spark_info(spark: SparkSession, settings: Settings) -> dict[str, object]:
     """Version, master, executors and conf of a session: a manifest's part about the engine.
 
