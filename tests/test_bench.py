@@ -148,6 +148,23 @@ def test_json_has_every_benchmark_and_the_environment(bench_run):
     assert gold["stats"]["min"] <= gold["extra_info"]["p95_s"] <= gold["stats"]["max"]
 
 
+def test_scans_report_what_each_engine_read(bench_run):
+    """Both engines account for the files they read; the year filter prunes partitions."""
+    _, reports, result = bench_run
+    read = {
+        (b["extra_info"]["engine"], b["extra_info"]["format"], b["extra_info"]["query"]):
+            b["extra_info"]["read"]
+        for b in result["benchmarks"] if b["name"].startswith("test_scan[")
+    }  # fmt: skip
+    for (engine, fmt, scan), got in read.items():
+        assert got["files"] >= 1 and got["bytes"] > 0, (engine, fmt, scan, got)
+    for engine in ("spark", "duckdb"):
+        pruned, full = read[engine, "parquet", "year_filter"], read[engine, "parquet", "projection"]
+        assert pruned["files"] < full["files"] and pruned["bytes"] < full["bytes"]
+        assert read[engine, "csv", "year_filter"]["files"] == 1  # one CSV, no pruning
+    assert "| files read | bytes read |" in (reports / "latency.md").read_text()
+
+
 def test_reports_render_with_tables_and_charts(bench_run):
     _, reports, _ = bench_run
     md = (reports / "latency.md").read_text()
