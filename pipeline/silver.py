@@ -299,10 +299,11 @@ def write_counted(df: DataFrame, name: str, write) -> int:
 def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
     """Build ``DATA_DIR/silver`` from bronze; publish atomically; return the counts.
 
-    Duplicate ids are found first (one small aggregate). One full pass then parses, checks
-    and writes the tracks while observing the rows it rejects (and why); only those rows are
-    read again to write ``_rejects``. track_artists is exploded from the written tracks. Every
-    write counts its own rows, and the counts must add up exactly.
+    Duplicate ids and the rows per year are found first (two small aggregates). One full
+    pass then parses, checks and writes the tracks while observing the rows it rejects (and
+    why); only those rows are read again to write ``_rejects``. track_artists is exploded
+    from the written tracks. Every write counts its own rows, and the counts must add up
+    exactly.
     """
     start = time.perf_counter()
     bronze_manifest = read_manifest(settings.bronze_dir)
