@@ -56,7 +56,9 @@ def page(browser, dashboard):
     page.route("**/*", route)
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.goto(dashboard, wait_until="networkidle")
+    # "load", not "networkidle": Gradio's queue connection may keep the network busy, and a
+    # fresh CI run once timed out waiting for idleness. Readiness is the first drawn chart.
+    page.goto(dashboard, wait_until="load")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
     yield page
     assert page.external_requests == [], "the page tried to leave the machine"
