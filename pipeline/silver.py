@@ -277,16 +277,16 @@ def observe_rejects(classified: DataFrame) -> tuple[DataFrame, Observation]:
 def rejected_rows(bronze: DataFrame, rejected: list) -> DataFrame:
     """The bronze rows the tracks pass rejected, each with the reason it observed.
 
-    ``rejected`` holds (ingest order, reason) pairs. A short list also filters by a literal
-    ``IN``, which Parquet row-group statistics prune (ingest orders rise through each file);
-    the rules themselves are not evaluated again.
+    ``rejected`` holds (ingest order, reason) pairs. The rows are found by
+    :func:`_rows_matching` (a short list is a literal ``IN``, which Parquet row-group
+    statistics prune: ingest orders rise through each file); the rules themselves are not
+    evaluated again.
     """
     reasons = bronze.sparkSession.createDataFrame(
         [(row[0], row[1]) for row in rejected], f"{ORDER} bigint, {REJECT} string"
     )
-    if len(rejected) <= INLINE_KEYS:
-        bronze = bronze.filter(F.col(ORDER).isin([row[0] for row in rejected]))
-    return bronze.join(F.broadcast(reasons), ORDER).select(*RAW_COLUMNS, ORDER, REJECT)
+    rows = _rows_matching(bronze, F.col(ORDER), [row[0] for row in rejected], "bigint")
+    return rows.join(F.broadcast(reasons), ORDER).select(*RAW_COLUMNS, ORDER, REJECT)
 
 
 def write_counted(df: DataFrame, path: Path, **options: str) -> int:
