@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -32,7 +32,13 @@ from pipeline import publish
 from pipeline.manifest import LayerResult, dir_bytes, result_payload, utc_now, write_manifest
 from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
 from pipeline.settings import Settings
-from pipeline.spark import conf_override, engine_cores, no_dictionary, spark_info
+from pipeline.spark import (
+    conf_override,
+    engine_cores,
+    no_dictionary,
+    spark_info,
+    write_counted,
+)
 
 CORRUPT = "_corrupt_record"
 ORDER = "_ingest_order"
@@ -236,11 +242,7 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
         scan: Future[FileScan] = pool.submit(scan_file, source)
         parsed = read_raw(spark, source)
         good = parsed.filter(F.col(REASON).isNull()).select(*RAW_COLUMNS, ORDER)
-        observation = Observation("bronze_rows")
-        good.observe(observation, F.count(F.lit(1)).alias("rows")).write.option(
-            "compression", BRONZE_CODEC
-        ).options(**WRITE_OPTIONS).parquet(str(stage / "tracks"))
-        rows_out = observation.get["rows"]
+        rows_out = write_counted(good, stage / "tracks", compression=BRONZE_CODEC, **WRITE_OPTIONS)
         facts = scan.result()
         bad_rows = parsed.filter(F.col(REASON).isNotNull()).select(REASON, CORRUPT, "id", ORDER)
         if rows_out >= facts.data_lines:

@@ -37,7 +37,7 @@ from pipeline.manifest import (
 from pipeline.parsing import spark_artist_list, spark_release_date, spark_release_precision
 from pipeline.schema import RAW_COLUMNS, UNIT_FEATURES
 from pipeline.settings import Settings
-from pipeline.spark import engine_cores, no_dictionary, spark_info
+from pipeline.spark import engine_cores, no_dictionary, spark_info, write_counted
 from pipeline.timing import Steps
 
 REJECT = "reject_reason"
@@ -287,15 +287,6 @@ def rejected_rows(bronze: DataFrame, rejected: list) -> DataFrame:
     )
     rows = _rows_matching(bronze, F.col(ORDER), [row[0] for row in rejected], "bigint")
     return rows.join(F.broadcast(reasons), ORDER).select(*RAW_COLUMNS, ORDER, REJECT)
-
-
-def write_counted(df: DataFrame, path: Path, **options: str) -> int:
-    """Write ``df`` as Parquet at ``path`` and return the number of rows written."""
-    observation = Observation(f"{path.name}_rows")
-    df.observe(observation, F.count(F.lit(1)).alias("rows")).write.options(**options).parquet(
-        str(path)
-    )
-    return observation.get["rows"]
 
 
 def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:

@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
+from pyspark.sql import functions as F
 
 from pipeline.settings import Settings
 
@@ -78,6 +79,15 @@ def no_dictionary(*columns: str) -> dict[str, str]:
     this works the same over a cluster and Spark Connect.
     """
     return {f"parquet.enable.dictionary#{name}": "false" for name in columns}
+
+
+def write_counted(df: DataFrame, path: Path, **options: str) -> int:
+    """Write ``df`` as Parquet at ``path`` and return the number of rows written."""
+    observation = Observation(f"{path.name}_rows")
+    df.observe(observation, F.count(F.lit(1)).alias("rows")).write.options(**options).parquet(
+        str(path)
+    )
+    return observation.get["rows"]
 
 
 @contextlib.contextmanager
