@@ -21,6 +21,22 @@ from pyspark.sql import functions as F
 from pipeline.settings import Settings
 
 LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
+# HotSpot's JIT defaults suit long-running servers; a layer is a short, cold batch. On 2
+# cores, C2 (the optimising compiler) spent ~10 s of CPU on bronze + silver, beside the
+# tasks, compiling deep inlining trees of Spark's generated code. Smaller inlining budgets,
+# and C2 only for methods 3x hotter than the default, halve that CPU: bench-etl's bronze +
+# silver went 27.2 s -> 23.3 s (1.2M rows, alternating cold runs); the tasks' own CPU did
+# not grow. Methods left to C1 are still compiled, only less aggressively. All are product
+# flags of JDK 17+.
+BATCH_JIT_OPTIONS = (
+    "-XX:FreqInlineSize=150",  # default 325 bytecode bytes
+    "-XX:InlineSmallCode=1000",  # default 2500 bytes of machine code
+    "-XX:MaxInlineLevel=6",  # default 15
+    "-XX:Tier4InvocationThreshold=15000",  # defaults 5000, 600, 15000, 40000
+    "-XX:Tier4MinInvocationThreshold=1800",
+    "-XX:Tier4CompileThreshold=45000",
+    "-XX:Tier4BackEdgeThreshold=120000",
+)
 
 
 def local_cores(master: str) -> int | None:
@@ -64,7 +80,11 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     if not is_connect(settings):
         conf["spark.master"] = settings.spark_master
         conf["spark.driver.memory"] = settings.spark_driver_memory
-        conf["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={LOG4J_CONF.as_uri()}"
+        jit = " ".join(BATCH_JIT_OPTIONS)
+        conf["spark.driver.extraJavaOptions"] = (
+            f"-Dlog4j2.configurationFile={LOG4J_CONF.as_uri()} {jit}"
+        )
+        conf["spark.executor.extraJavaOptions"] = jit  # a cluster's executors are batch JVMs too
         conf["spark.driver.host"] = "127.0.0.1" if cores else conf.get("spark.driver.host", "")
         if not conf["spark.driver.host"]:
             del conf["spark.driver.host"]
