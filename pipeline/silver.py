@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
@@ -296,7 +297,9 @@ def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
     pass then parses, checks and writes the tracks while observing the rows it rejects (and
     why); only those rows are read again to write ``_rejects``. track_artists is exploded
     from the written tracks. Every write counts its own rows, and the counts must add up
-    exactly.
+    exactly. Independent jobs (the two aggregates; track_artists and _rejects) are submitted
+    from two threads, so the driver plans one while the executors run the other (silver
+    about 1 s faster cold, on 2 cores).
     """
     start = time.perf_counter()
     bronze_manifest = read_manifest(settings.bronze_dir)
@@ -304,9 +307,11 @@ def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
     writers = engine_cores(spark, settings) or 8
     steps = Steps("silver")
     with publish.staged_layer(settings.silver_dir) as stage:
-        with steps.step("find duplicate ids, count years"):
+        with steps.step("find duplicate ids, count years"), ThreadPoolExecutor(2) as pool:
+            # Two small independent jobs: one plans while the other runs.
+            key_job = pool.submit(year_partition_key, bronze, writers)
             duplicates = duplicate_ids(bronze)
-            key = year_partition_key(bronze, writers)
+            key = key_job.result()
         with steps.step("parse, check and write tracks"):
             classified, observation = observe_rejects(classify(bronze, duplicates))
             ok = enrich(classified.filter(F.col(REJECT).isNull()))
@@ -317,15 +322,17 @@ def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:
             metrics = observation.get
         rows_in, rows_out = metrics["rows_in"], metrics["rows_out"]
         rejected = metrics["rejected"]
-        with steps.step("write track_artists"):
+        with steps.step("write track_artists and rejects"), ThreadPoolExecutor(2) as pool:
+            rejects_job = pool.submit(
+                write_counted, rejected_rows(bronze, rejected).coalesce(1), stage / "_rejects"
+            )
             tracks = spark.read.parquet(str(stage / "tracks"))
             artists_out = write_counted(
                 artist_rows(tracks).coalesce(writers),
                 stage / "track_artists",
                 **ARTIST_WRITE_OPTIONS,
             )
-        with steps.step("write rejects"):
-            written = write_counted(rejected_rows(bronze, rejected).coalesce(1), stage / "_rejects")
+            written = rejects_job.result()
         counts = Counter(row[REJECT] for row in rejected)
         _check_counts(bronze_manifest, rows_in, len(rejected), written)
         result = LayerResult(
