@@ -22,12 +22,12 @@ from pipeline.settings import Settings
 
 LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
 # HotSpot's JIT defaults suit long-running servers; a layer is a short, cold batch. On 2
-# cores, C2 (the optimising compiler) spent ~10 s of CPU on bronze + silver, beside the
-# tasks, compiling deep inlining trees of Spark's generated code. Smaller inlining budgets,
-# and C2 only for methods 3x hotter than the default, halve that CPU: bench-etl's bronze +
-# silver went 27.2 s -> 23.3 s (1.2M rows, alternating cold runs); the tasks' own CPU did
-# not grow. Methods left to C1 are still compiled, only less aggressively. All are product
-# flags of JDK 17+.
+# cores, the JIT compiler threads used 14-16 s of CPU during bronze + silver (mostly C2,
+# the optimising compiler, on deep inlining trees of Spark's generated code), beside the
+# tasks. Smaller inlining budgets, and C2 only for methods 3x hotter than the default, cut
+# that to 7-9 s: bench-etl's bronze + silver went 27.2 s -> 23.3 s (1.2M rows, alternating
+# cold runs); the tasks' own CPU did not grow. Methods left to C1 are still compiled, only
+# less aggressively. All are product flags of JDK 17+.
 BATCH_JIT_OPTIONS = (
     "-XX:FreqInlineSize=150",  # default 325 bytecode bytes
     "-XX:InlineSmallCode=1000",  # default 2500 bytes of machine code
