@@ -116,7 +116,7 @@ SCALES ?= 0.1 1 10
 bench-scale: $(STAMP) ## pipeline + benchmark subset at ROWS x each of SCALES (cached); scale.md/html
 	$(VPY) -m bench.scale --scales $(SCALES)
 
-bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size)
+bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size), and Spark's floor for them
 	BENCH_ROWS=$(ROWS) $(VPY) -m pytest bench/test_etl.py -p no:cacheprovider -s --benchmark-json=$(REPORTS_DIR)/etl_benchmark.json
 
 test: $(STAMP) ## run the test suite (what CI runs)

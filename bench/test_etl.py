@@ -5,16 +5,24 @@ fresh process, in pipeline order; the session start is timed on its own and is n
 inside a layer's timing. Figures go to ``extra_info`` (and to the JSON report with
 ``--benchmark-json``). Targets from issue 2: generator ≤ 20 s; bronze + silver ≤ 15 s;
 silver ≤ 35 % of the CSV's bytes. They are reported, not asserted: timings here are noisy.
+
+The last benchmark measures Spark's floor for the same two steps (:mod:`bench.spark_floor`:
+the same reads and writes with none of the layers' logic, in a fresh JVM), so the report
+shows what the layers' contracts cost on top of the engine.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from bench.policy import wait_for_quiet_cpu
 from pipeline.bronze import build_bronze
 from pipeline.generate import generate_csv
 from pipeline.manifest import dir_bytes
@@ -85,4 +93,23 @@ def test_silver(benchmark, settings, state):
     print(
         f"\nbronze + silver = {state['bronze_s'] + result.seconds:.1f}s (target <= 15 s); "
         f"silver/CSV bytes = {ratio:.1%} (target <= 35%); wall {time.perf_counter() - start:.1f}s"
+    )
+    state["layers_s"] = state["bronze_s"] + result.seconds
+
+
+def test_spark_floor(benchmark, settings, state, tmp_path):
+    """Inside: a fresh process doing bronze's and silver's reads and writes, no logic."""
+    wait_for_quiet_cpu()  # this process's JVM may still be compiling in the background
+    command = [sys.executable, "-m", "bench.spark_floor", str(settings.raw_csv), str(tmp_path)]
+    done = _once(benchmark, lambda: subprocess.run(command, capture_output=True, text=True))
+    if done.returncode != 0:
+        pytest.fail(f"bench.spark_floor failed:\n{done.stderr[-3000:]}")
+    floor = json.loads(done.stdout.strip().splitlines()[-1])
+    total = floor["bronze_floor_s"] + floor["silver_floor_s"]
+    benchmark.extra_info.update(step="spark_floor", floor_total_s=round(total, 3), **floor)
+    layers = state.get("layers_s")
+    beyond = f"; the layers take {layers - total:.1f}s more" if layers else ""
+    print(
+        f"\nSpark floor (fresh JVM, no logic): bronze {floor['bronze_floor_s']:.1f}s + silver "
+        f"{floor['silver_floor_s']:.1f}s = {total:.1f}s{beyond}"
     )

@@ -30,6 +30,7 @@ from pyspark.sql import types as T
 
 from pipeline import publish
 from pipeline.manifest import LayerResult, dir_bytes, result_payload, utc_now, write_manifest
+from pipeline.records import write_records
 from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
 from pipeline.settings import Settings
 from pipeline.spark import (
@@ -229,6 +230,7 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
     One pass parses the CSV and writes (and counts) the good rows. The file's data lines are
     counted independently (in a thread, with the sha256); only when they exceed the rows
     written does a second pass collect the quarantined rows, so a clean file is parsed once.
+    Those rows are on the driver already, which writes them itself (:mod:`pipeline.records`).
     """
     start = time.perf_counter()
     source = Path(settings.raw_csv).absolute()
@@ -244,10 +246,12 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
         good = parsed.filter(F.col(REASON).isNull()).select(*RAW_COLUMNS, ORDER)
         rows_out = write_counted(good, stage / "tracks", compression=BRONZE_CODEC, **WRITE_OPTIONS)
         facts = scan.result()
-        bad_rows = parsed.filter(F.col(REASON).isNotNull()).select(REASON, CORRUPT, "id", ORDER)
-        if rows_out >= facts.data_lines:
-            bad_rows = bad_rows.limit(0)  # nothing to find: skip the second parse
-        by_reason, quarantined = _write_quarantine(spark, bad_rows, source, stage)
+        records = []  # rows_out == data_lines: nothing to find, so no second parse
+        if rows_out < facts.data_lines:
+            bad_rows = parsed.filter(F.col(REASON).isNotNull()).select(REASON, CORRUPT, "id", ORDER)
+            records = _quarantine_records(bad_rows, source)
+        write_records(records, QUARANTINE_SCHEMA, stage / "_quarantine")
+        by_reason, quarantined = reason_counts(records), len(records)
         result = LayerResult(
             layer="bronze",
             rows_in=facts.data_lines,
@@ -268,10 +272,8 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
     return result
 
 
-def _write_quarantine(
-    spark: SparkSession, bad_rows: DataFrame, source: Path, stage: Path
-) -> tuple[dict[str, int], int]:
-    """Classify, locate and write quarantined rows; return (counts by reason, total)."""
+def _quarantine_records(bad_rows: DataFrame, source: Path) -> list[list]:
+    """Classify and locate the quarantined rows (:data:`QUARANTINE_SCHEMA` order)."""
     rows = bad_rows.orderBy(ORDER).limit(LINE_LOOKUP_LIMIT + 1).collect()
     if len(rows) > LINE_LOOKUP_LIMIT:
         raise InputError(
@@ -287,10 +289,7 @@ def _write_quarantine(
             reason, detail = row[REASON], f"column {column!r} is empty"
         records.append([str(source), None, reason, detail, row[CORRUPT], row["id"]])
     _add_line_numbers(source, records)
-    spark.createDataFrame(records, QUARANTINE_SCHEMA).coalesce(1).write.parquet(
-        str(stage / "_quarantine")
-    )
-    return reason_counts(records), len(records)
+    return records
 
 
 def _add_line_numbers(source: Path, records: list[list]) -> None:

@@ -278,16 +278,17 @@ def observe_rejects(classified: DataFrame) -> tuple[DataFrame, Observation]:
 def rejected_rows(bronze: DataFrame, rejected: list) -> DataFrame:
     """The bronze rows the tracks pass rejected, each with the reason it observed.
 
-    ``rejected`` holds (ingest order, reason) pairs. The rows are found by
-    :func:`_rows_matching` (a short list is a literal ``IN``, which Parquet row-group
-    statistics prune: ingest orders rise through each file); the rules themselves are not
-    evaluated again.
+    ``rejected`` holds (ingest order, reason) pairs; a broadcast join with them finds the
+    rows, and the rules are not evaluated again. Up to :data:`INLINE_KEYS` pairs, a literal
+    ``IN`` filter goes first, which Parquet row-group statistics prune (ingest orders rise
+    through each file), so the join sees only the row groups that hold rejects.
     """
     reasons = bronze.sparkSession.createDataFrame(
         [(row[0], row[1]) for row in rejected], f"{ORDER} bigint, {REJECT} string"
     )
-    rows = _rows_matching(bronze, F.col(ORDER), [row[0] for row in rejected], "bigint")
-    return rows.join(F.broadcast(reasons), ORDER).select(*RAW_COLUMNS, ORDER, REJECT)
+    if len(rejected) <= INLINE_KEYS:
+        bronze = bronze.filter(F.col(ORDER).isin([row[0] for row in rejected]))
+    return bronze.join(F.broadcast(reasons), ORDER).select(*RAW_COLUMNS, ORDER, REJECT)
 
 
 def build_silver(spark: SparkSession, settings: Settings) -> LayerResult:

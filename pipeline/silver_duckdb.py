@@ -60,6 +60,7 @@ from pipeline.parsing import (
     duckdb_release_precision_sql,
     sql_literal,
 )
+from pipeline.records import write_records
 from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA, UNIT_FEATURES, duckdb_columns
 from pipeline.silver import (
     DOUBLE_COLUMNS,
@@ -368,15 +369,6 @@ def _quarantine_records(con: duckdb.DuckDBPyConnection, read: _Read, source: Pat
     return sorted(records, key=lambda r: r[1])
 
 
-def _write_quarantine(con: duckdb.DuckDBPyConnection, records: list, path: Path) -> None:
-    columns = duckdb_columns(QUARANTINE_SCHEMA)
-    definition = ", ".join(f"{_q(name)} {sql_type}" for name, sql_type in columns.items())
-    con.execute(f"CREATE TEMP TABLE quarantine ({definition})")
-    if records:
-        con.executemany(f"INSERT INTO quarantine VALUES ({', '.join('?' * len(columns))})", records)
-    _copy(con, "SELECT * FROM quarantine", path)
-
-
 def _copy(con: duckdb.DuckDBPyConnection, select: str, directory: Path) -> None:
     """Write a query as one zstd Parquet file in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -410,7 +402,7 @@ def build_silver_duckdb(
             read, facts = _read_all(con, source, Path(tmp), steps)
             with steps.step("quarantine"):
                 records = _quarantine_records(con, read, source)
-                _write_quarantine(con, records, out / "_quarantine")
+                write_records(records, QUARANTINE_SCHEMA, out / "_quarantine")
         with steps.step("parse and check"):
             con.execute(_classify_sql())
             con.execute("DROP TABLE bronze")

@@ -14,7 +14,7 @@ import pytest
 
 from bench import policy, report
 from pipeline.catalogue import CATALOGUE
-from tests.conftest import REPO, TEST_MASTER
+from tests.conftest import FIXTURE_CSV, REPO, TEST_MASTER
 
 
 def test_ratio_and_geomean_by_hand():
@@ -231,3 +231,15 @@ def test_wrong_query_form_is_reported_as_failure(bench_run, tmp_path):
     assert "test_duckdb_gold[key_mode]" in timed
     md = report.render_markdown(result)
     assert "spark_hot[key_mode]" in md.split("## Failures")[1]
+
+
+def test_spark_floor_times_both_copies_in_a_fresh_process(tmp_path):
+    """bench.spark_floor (bench-etl's last step) runs on its own and cleans up after itself."""
+    env = {**os.environ, "SPARK_MASTER": TEST_MASTER}
+    cmd = [sys.executable, "-m", "bench.spark_floor", str(FIXTURE_CSV), str(tmp_path / "x")]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    floor = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert set(floor) == {"spark_start_s", "bronze_floor_s", "silver_floor_s"}
+    assert all(v > 0 for v in floor.values())
+    assert not (tmp_path / "x").exists()
