@@ -1,10 +1,11 @@
 """Small tables that the driver already holds, written as one Parquet file without a job.
 
 Bronze's quarantine is at most :data:`pipeline.bronze.LINE_LOOKUP_LIMIT` rows, collected on
-the driver to be classified and located. Handing them back to Spark to write cost a job
-(0.8 s of a cold bronze, even for an empty quarantine); pyarrow writes them directly. The
-file goes into the layer's staging directory like any other, so publishing stays atomic.
-On a cluster the data directory is shared (the driver writes manifests there too).
+the driver to be classified and located. Handing them back to Spark cost a job even for an
+empty quarantine (bronze cold: 9.0-9.5 s with it, 8.2-8.3 s without, alternating runs);
+pyarrow writes them directly. The file goes into the layer's staging directory like any
+other, so publishing stays atomic. On a cluster the data directory is shared (the driver
+writes manifests there too).
 """
 
 from __future__ import annotations
