@@ -1,8 +1,8 @@
 """Spark's floor for the two layers: the same reads and writes with none of the logic.
 
 Run in a fresh process (a cold JVM, like the layers in ``make bench-etl``), with the same
-session factory, the same CSV split size as bronze and silver's repartitioning by year
-(:func:`pipeline.silver.year_partition_key`):
+session factory, bronze's CSV options (less the corrupt-record column) and split size, and
+silver's repartitioning by year (:func:`pipeline.silver.year_partition_key`):
 
 * bronze floor: the CSV read under the strict schema and written as Parquet (bronze's
   codec); no corrupt-record column, quarantine, ingest order, counts or manifest;
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.conftest import bench_settings
-from pipeline.bronze import BRONZE_CODEC, _split_conf
+from pipeline.bronze import BRONZE_CODEC, READ_OPTIONS, split_conf
 from pipeline.schema import RAW_SCHEMA
 from pipeline.silver import year_partition_key
 from pipeline.spark import conf_override, engine_cores, timed_spark
@@ -35,8 +35,8 @@ def main(argv: list[str]) -> None:
     spark, start_s = timed_spark(settings)
     cores = engine_cores(spark, settings)
     t0 = time.perf_counter()
-    with conf_override(spark, _split_conf(source.stat().st_size, cores)):
-        csv = spark.read.options(header="true", quote='"', escape='"').schema(RAW_SCHEMA)
+    with conf_override(spark, split_conf(source.stat().st_size, cores)):
+        csv = spark.read.options(**READ_OPTIONS).schema(RAW_SCHEMA)
         csv.csv(str(source)).write.parquet(str(scratch / "bronze"), compression=BRONZE_CODEC)
     t1 = time.perf_counter()
     bronze, writers = spark.read.parquet(str(scratch / "bronze")), cores or 8

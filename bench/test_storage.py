@@ -22,7 +22,7 @@ import pytest
 
 from bench import policy
 from bench.conftest import LazyAnswers, common_info, record_failure, threads_of
-from pipeline.bronze import CSV_OPTIONS
+from pipeline.bronze import READ_OPTIONS
 from pipeline.catalogue import compare_frames
 from pipeline.manifest import dir_bytes
 from pipeline.schema import RAW_SCHEMA, duckdb_columns
@@ -42,8 +42,7 @@ def engines(settings, spark):
     """Spark and DuckDB, each with the same two views."""
     silver = Path(settings.silver_dir).resolve() / "tracks"
     csv_path = str(Path(settings.raw_csv).resolve())
-    csv_opts = {k: v for k, v in CSV_OPTIONS.items() if k != "columnNameOfCorruptRecord"}
-    csv_opts["mode"] = "DROPMALFORMED"
+    csv_opts = {**READ_OPTIONS, "mode": "DROPMALFORMED"}
     spark.read.options(**csv_opts).schema(RAW_SCHEMA).csv(csv_path).createOrReplaceTempView(
         "csv_tracks"
     )

@@ -62,6 +62,8 @@ CSV_OPTIONS = {
     "ignoreLeadingWhiteSpace": "false",
     "ignoreTrailingWhiteSpace": "false",
 }
+# The same read for code that needs no quarantine (benchmarks): no corrupt-record column.
+READ_OPTIONS = {k: v for k, v in CSV_OPTIONS.items() if k != "columnNameOfCorruptRecord"}
 
 QUARANTINE_SCHEMA = T.StructType(
     [
@@ -200,7 +202,7 @@ def classify_malformed(line: str | None) -> tuple[str, str]:
 # --- the layer -------------------------------------------------------------------------
 
 
-def _split_conf(size: int, cores: int | None) -> dict[str, str]:
+def split_conf(size: int, cores: int | None) -> dict[str, str]:
     """CSV split size giving every core the same number of equal splits.
 
     Spark cuts a 337 MB file into 128 + 128 + 81 MB, so on 2 cores the last split runs
@@ -239,7 +241,7 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
     with (
         ThreadPoolExecutor(1) as pool,
         publish.staged_layer(settings.bronze_dir) as stage,
-        conf_override(spark, _split_conf(source.stat().st_size, cores)),
+        conf_override(spark, split_conf(source.stat().st_size, cores)),
     ):
         scan: Future[FileScan] = pool.submit(scan_file, source)
         parsed = read_raw(spark, source)
