@@ -171,24 +171,29 @@ LIMIT = Param("limit", int, 20, "maximum rows", low=1, high=MAX_LIMIT)
 SPARK_EXPLICIT = "(:explicit = 'all' OR explicit = (:explicit = 'explicit'))"
 
 
-def _spark_artist_stats(name_predicate: str) -> str:
+SPARK_SILVER = ("silver_tracks", "silver_track_artists")  # Spark's views of silver
+DUCKDB_SILVER = ("t", "ta")  # DuckDB's views of silver (gold.silver_views)
+
+
+def _direct_artist_stats(name_predicate: str, views: tuple[str, str]) -> str:
     """Silver-side statistics of the artists whose canonical name passes the predicate.
 
-    The name filter runs first, so Spark aggregates only the matching artists' tracks
+    The name filter runs first, so the engine aggregates only the matching artists' tracks
     (the fair way to write the direct query), then the same columns as gold's
-    ``artist_stats`` follow.
+    ``artist_stats`` follow. ``views`` names silver's tracks and track_artists.
     """
+    tracks, artists = views
     return f"""
-WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM silver_track_artists
+WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM {artists}
                GROUP BY artist_id),
 picked AS (SELECT artist_id, artist_name FROM names WHERE {name_predicate}),
-pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM silver_track_artists a
+pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM {artists} a
           JOIN picked USING (artist_id)),
 stats AS (
   SELECT p.artist_id, count(*) AS tracks, count(DISTINCT t.album_id) AS albums,
          min(t.year) AS first_year, max(t.year) AS last_year,
          {avg_columns(ARTIST_FEATURES, "t.")}, avg(CAST(t.explicit AS DOUBLE)) AS explicit_share
-  FROM pairs p JOIN silver_tracks t ON t.id = p.track_id
+  FROM pairs p JOIN {tracks} t ON t.id = p.track_id
   GROUP BY p.artist_id)
 """
 
@@ -356,9 +361,12 @@ QUERIES: tuple[Query, ...] = (
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
             WHERE contains(s.artist_key, lower($text))
             ORDER BY s.tracks DESC, s.artist_name, s.artist_id LIMIT $limit""",
-        spark=f"""{_spark_artist_stats("contains(lower(artist_name), lower(:text))")}
+        duckdb_silver=f"""{_direct_artist_stats("contains(lower(artist_name), lower($text))", DUCKDB_SILVER)}
             SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
-            ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT :limit""",
+            ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT $limit""",  # noqa: E501
+        spark=f"""{_direct_artist_stats("contains(lower(artist_name), lower(:text))", SPARK_SILVER)}
+            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
+            ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT :limit""",  # noqa: E501
     ),
     Query(
         name="artist_profile",
@@ -367,7 +375,10 @@ QUERIES: tuple[Query, ...] = (
         duckdb=f"""
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
             WHERE s.artist_key = lower($artist) ORDER BY s.tracks DESC, s.artist_id""",
-        spark=f"""{_spark_artist_stats("lower(artist_name) = lower(:artist)")}
+        duckdb_silver=f"""{_direct_artist_stats("lower(artist_name) = lower($artist)", DUCKDB_SILVER)}
+            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
+            ORDER BY s.tracks DESC, s.artist_id""",  # noqa: E501
+        spark=f"""{_direct_artist_stats("lower(artist_name) = lower(:artist)", SPARK_SILVER)}
             SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
             ORDER BY s.tracks DESC, s.artist_id""",
     ),
@@ -423,6 +434,14 @@ QUERIES: tuple[Query, ...] = (
         duckdb="""
             SELECT feature_x, feature_y, corr FROM feature_correlations
             WHERE decade IS NOT DISTINCT FROM $decade ORDER BY feature_x, feature_y""",
+        # One pass over the chosen scope, as Spark does (gold's build computes every scope
+        # in two passes, which suits a table built once, not a query).
+        duckdb_silver=f"""
+            SELECT pair.feature_x AS feature_x, pair.feature_y AS feature_y, pair.corr AS corr
+            FROM (SELECT {", ".join(f"corr({a}, {b}) AS c{i}" for i, (a, b) in enumerate(FEATURE_PAIRS))}
+                  FROM t WHERE $decade IS NULL OR decade = $decade),
+              UNNEST([{", ".join(f"{{'feature_x': '{a}', 'feature_y': '{b}', 'corr': c{i}}}" for i, (a, b) in enumerate(FEATURE_PAIRS))}]) AS u(pair)
+            ORDER BY feature_x, feature_y""",  # noqa: E501
         spark=f"""
             SELECT stack({len(FEATURE_PAIRS)},
               {", ".join(f"'{a}', '{b}', c{i}" for i, (a, b) in enumerate(FEATURE_PAIRS))}
@@ -470,12 +489,12 @@ QUERIES: tuple[Query, ...] = (
             Param("artist_id", str, None, "an artist id", nullable=True),
             LIMIT,
         ),
-        # serve_order numbers tracks_serving in (year DESC, name, id) order and the table is
-        # stored in it, so the top-N reads only the first row groups it needs.
+        # tracks_serving is stored in (year DESC, name, id) order, so its rowid is that
+        # order and the top-N reads only the first row groups it needs.
         duckdb=f"""
             SELECT {TRACK_COLUMNS} FROM tracks_serving
             WHERE {_DUCKDB_TRACK_FILTER}
-            ORDER BY serve_order LIMIT $limit""",
+            ORDER BY rowid LIMIT $limit""",
         duckdb_silver=f"""
             SELECT {TRACK_COLUMNS} FROM t WHERE {_DUCKDB_TRACK_FILTER}
             ORDER BY year DESC, name, id LIMIT $limit""",

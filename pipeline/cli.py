@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.settings import Settings
 
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 EXIT_BAD_INPUT = 2
 
 
@@ -163,5 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     except _error_types() as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(
+            f"[{command}] interrupted: every layer is published whole or not at all, so the "
+            "last good output is unchanged",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     print(f"[{command}] done in {time.perf_counter() - start:.1f}s")
     return 0

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from pipeline.manifest import read_manifest, utc_now
+from pipeline.serving import open_read_only
 from pipeline.settings import Settings
 
 EXAMPLES_PER_REASON = 3
@@ -43,7 +44,7 @@ def _examples(parquet_dir: Path, reason_col: str, columns: str) -> dict[str, lis
 
 
 def _gold_facts(gold_db: Path) -> tuple[dict[str, int], dict[str, int], dict[str, Any]]:
-    with duckdb.connect(str(gold_db), read_only=True) as con:
+    with open_read_only(gold_db) as con:
         nulls = dict(con.execute("SELECT column_name, nulls FROM dq_nulls").fetchall())
         metrics = dict(con.execute("SELECT metric, value FROM dq_metrics").fetchall())
         cur = con.execute("SELECT * FROM _build")

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import catalogue
+from pipeline.parsing import sql_literal
 
 
 class GoldMissingError(FileNotFoundError):
@@ -36,6 +37,19 @@ class Served:
     @property
     def millis(self) -> float:
         return self.seconds * 1000
+
+
+def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the gold file now at ``path``.
+
+    The file is attached to a new in-memory database: ``duckdb.connect(path)`` would return
+    the process's cached instance of that path while any connection to it is open, and after
+    a publish that instance is the previous file. The path comes from settings.
+    """
+    con = duckdb.connect()
+    con.execute(f"ATTACH {sql_literal(str(path))} AS gold (READ_ONLY)")
+    con.execute("USE gold")
+    return con
 
 
 class GoldReader:
@@ -61,7 +75,7 @@ class GoldReader:
         if con is None or self._local.file_id != file_id:
             if con is not None:
                 con.close()
-            con = duckdb.connect(str(self.path), read_only=True)
+            con = open_read_only(self.path)
             self._local.con, self._local.file_id = con, file_id
         return con
 

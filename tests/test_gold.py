@@ -96,7 +96,7 @@ def test_failed_build_leaves_previous_gold(gold_layers, monkeypatch):
     reader = GoldReader(gold_layers.gold_db)
     inode = os.stat(gold_layers.gold_db).st_ino
     before = reader.build_info()["built_at"], reader.run("overview").frame.tracks[0]
-    broken = ("broken", "SELECT * FROM nowhere", "")
+    broken = gold.Relation("broken", "SELECT * FROM nowhere")
     monkeypatch.setattr(gold, "TABLES", (*gold.TABLES, broken))
     with pytest.raises(duckdb.CatalogException):
         build_gold(gold_layers, verbose=False)
@@ -136,6 +136,30 @@ def test_killed_build_keeps_old_gold_serving(gold_layers):
         assert con.execute("SELECT count(*) FROM tracks_serving").fetchone()[0] > 0
     build_gold(gold_layers, verbose=False)  # the next build cleans the dead run's temp file
     assert not list(gold_layers.gold_db.parent.glob(".spotify.duckdb.tmp-*"))
+
+
+def test_ctrl_c_stops_the_build_cleanly(gold_layers):
+    """SIGINT mid-build: a one-line message and exit 130, no traceback, no temp file."""
+    reader = GoldReader(gold_layers.gold_db)
+    before = reader.build_info()["build_id"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "gold"],
+        cwd=REPO,
+        env=_gold_env(gold_layers, pause=5),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    for line in proc.stdout:
+        if "[gold]   " in line:  # a step is done: the build is under way
+            break
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not list(gold_layers.gold_db.parent.glob(".spotify.duckdb.tmp-*"))
+    assert reader.build_info()["build_id"] == before
 
 
 def test_readers_keep_working_during_rebuild_and_then_see_new_gold(gold_layers):
