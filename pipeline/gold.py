@@ -447,8 +447,7 @@ def _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbo
         if settings.gold_pause_s:  # test hook: widen the window for a kill test
             time.sleep(settings.gold_pause_s)
 
-    use_work = lambda cursor: cursor.execute("USE work")  # noqa: E731
-    run_steps(con, _build_steps(silver), BUILD_CURSORS, done, prepare=use_work)
+    run_steps(con, _build_steps(silver), BUILD_CURSORS, done, prepare=_use_work)
     con.execute("RESET preserve_insertion_order")
     con.execute("USE gold")
     con.execute("DETACH work")
@@ -476,6 +475,10 @@ def _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbo
     con.execute("USE memory")
     con.execute("DETACH gold")
     return rows
+
+
+def _use_work(cursor: duckdb.DuckDBPyConnection) -> None:
+    cursor.execute("USE work")
 
 
 def _build_steps(silver: Path) -> list[Step]:

@@ -57,9 +57,6 @@ def run_steps(
     errors: list[BaseException] = []
     cond = threading.Condition()
     cursors = [con.cursor() for _ in range(workers)]
-    for cursor in cursors:
-        if prepare:
-            prepare(cursor)
 
     def take() -> Step | None:
         with cond:
@@ -76,20 +73,23 @@ def run_steps(
             start = time.perf_counter()
             try:
                 step.run(cursor)
+                if done_hook:
+                    done_hook(step.name, time.perf_counter() - start)
             except BaseException as error:  # noqa: BLE001 - handed to the caller below
                 with cond:
                     errors.append(error)
                     cond.notify_all()
                 _interrupt(cursors)
                 return
-            if done_hook:
-                done_hook(step.name, time.perf_counter() - start)
             with cond:
                 done.add(step.name)
                 cond.notify_all()
 
     threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in cursors]
     try:
+        for cursor in cursors:
+            if prepare:
+                prepare(cursor)
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -102,7 +102,8 @@ def run_steps(
         raise
     finally:
         for thread in threads:
-            thread.join(timeout=30)
+            if thread.is_alive():
+                thread.join(timeout=30)
         for cursor in cursors:
             cursor.close()
     if errors:

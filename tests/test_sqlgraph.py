@@ -80,3 +80,12 @@ def test_a_failure_stops_the_run_and_interrupts_the_other_step():
 def test_bad_step_lists_are_refused(steps, message):
     with pytest.raises(ValueError, match=message):
         check_order(steps)
+
+
+def test_a_failing_hook_is_raised_not_a_hang():
+    def hook(name, _seconds):
+        raise ValueError(f"hook failed after {name}")
+
+    steps = [Step("a", _sql("SELECT 1")), Step("b", _sql("SELECT 2"), after=("a",))]
+    with pytest.raises(ValueError, match="hook failed after a"):
+        run_steps(duckdb.connect(), steps, workers=2, done_hook=hook)
