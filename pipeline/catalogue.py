@@ -171,31 +171,42 @@ LIMIT = Param("limit", int, 20, "maximum rows", low=1, high=MAX_LIMIT)
 SPARK_EXPLICIT = "(:explicit = 'all' OR explicit = (:explicit = 'explicit'))"
 
 
-SPARK_SILVER = ("silver_tracks", "silver_track_artists")  # Spark's views of silver
-DUCKDB_SILVER = ("t", "ta")  # DuckDB's views of silver (gold.silver_views)
+@dataclass(frozen=True)
+class Silver:
+    """How one engine's direct query names silver: its two views and its parameter marker."""
+
+    tracks: str
+    artists: str
+    param: str  # prefixes a parameter name: ":" in Spark SQL, "$" in DuckDB
 
 
-def _direct_artist_stats(name_predicate: str, views: tuple[str, str]) -> str:
+SPARK_SILVER = Silver("silver_tracks", "silver_track_artists", ":")
+DUCKDB_SILVER = Silver("t", "ta", "$")  # gold.silver_views
+
+
+def _direct_artist_query(name_predicate: str, tail: str, silver: Silver) -> str:
     """Silver-side statistics of the artists whose canonical name passes the predicate.
 
     The name filter runs first, so the engine aggregates only the matching artists' tracks
     (the fair way to write the direct query), then the same columns as gold's
-    ``artist_stats`` follow. ``views`` names silver's tracks and track_artists.
+    ``artist_stats`` follow, ended by ``tail`` (ORDER BY ...). ``{p}`` in the predicate and
+    the tail stands for the engine's parameter marker.
     """
-    tracks, artists = views
+    predicate, tail = name_predicate.format(p=silver.param), tail.format(p=silver.param)
     return f"""
-WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM {artists}
+WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM {silver.artists}
                GROUP BY artist_id),
-picked AS (SELECT artist_id, artist_name FROM names WHERE {name_predicate}),
-pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM {artists} a
+picked AS (SELECT artist_id, artist_name FROM names WHERE {predicate}),
+pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM {silver.artists} a
           JOIN picked USING (artist_id)),
 stats AS (
   SELECT p.artist_id, count(*) AS tracks, count(DISTINCT t.album_id) AS albums,
          min(t.year) AS first_year, max(t.year) AS last_year,
          {avg_columns(ARTIST_FEATURES, "t.")}, avg(CAST(t.explicit AS DOUBLE)) AS explicit_share
-  FROM pairs p JOIN {tracks} t ON t.id = p.track_id
+  FROM pairs p JOIN {silver.tracks} t ON t.id = p.track_id
   GROUP BY p.artist_id)
-"""
+SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
+{tail}"""
 
 
 ARTIST_COLUMNS = _cols(
@@ -203,6 +214,12 @@ ARTIST_COLUMNS = _cols(
     *(f"s.{f}" for f in ARTIST_FEATURES), "s.explicit_share",
 )  # fmt: skip
 GOLD_ARTIST_COLUMNS = ARTIST_COLUMNS.replace("n.artist_name", "s.artist_name")
+# (name predicate, ORDER BY ...) of the direct artist queries, in both engines' forms.
+ARTIST_SEARCH = (
+    "contains(lower(artist_name), lower({p}text))",
+    "ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT {p}limit",
+)
+ARTIST_PROFILE = ("lower(artist_name) = lower({p}artist)", "ORDER BY s.tracks DESC, s.artist_id")
 TRACK_COLUMNS = _cols(
     "id", "name", "album", "primary_artist", "artists", "year", "explicit",
     "danceability", "energy", "valence", "acousticness", "tempo", "loudness", "duration_min",
@@ -361,12 +378,8 @@ QUERIES: tuple[Query, ...] = (
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
             WHERE contains(s.artist_key, lower($text))
             ORDER BY s.tracks DESC, s.artist_name, s.artist_id LIMIT $limit""",
-        duckdb_silver=f"""{_direct_artist_stats("contains(lower(artist_name), lower($text))", DUCKDB_SILVER)}
-            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
-            ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT $limit""",  # noqa: E501
-        spark=f"""{_direct_artist_stats("contains(lower(artist_name), lower(:text))", SPARK_SILVER)}
-            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
-            ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT :limit""",  # noqa: E501
+        duckdb_silver=_direct_artist_query(*ARTIST_SEARCH, DUCKDB_SILVER),
+        spark=_direct_artist_query(*ARTIST_SEARCH, SPARK_SILVER),
     ),
     Query(
         name="artist_profile",
@@ -375,12 +388,8 @@ QUERIES: tuple[Query, ...] = (
         duckdb=f"""
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
             WHERE s.artist_key = lower($artist) ORDER BY s.tracks DESC, s.artist_id""",
-        duckdb_silver=f"""{_direct_artist_stats("lower(artist_name) = lower($artist)", DUCKDB_SILVER)}
-            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
-            ORDER BY s.tracks DESC, s.artist_id""",  # noqa: E501
-        spark=f"""{_direct_artist_stats("lower(artist_name) = lower(:artist)", SPARK_SILVER)}
-            SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
-            ORDER BY s.tracks DESC, s.artist_id""",
+        duckdb_silver=_direct_artist_query(*ARTIST_PROFILE, DUCKDB_SILVER),
+        spark=_direct_artist_query(*ARTIST_PROFILE, SPARK_SILVER),
     ),
     Query(
         name="artist_timeline",

@@ -448,7 +448,6 @@ def _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbo
             time.sleep(settings.gold_pause_s)
 
     run_steps(con, _build_steps(silver), BUILD_CURSORS, done, prepare=_use_work)
-    con.execute("RESET preserve_insertion_order")
     con.execute("USE gold")
     con.execute("DETACH work")
     con.execute(
