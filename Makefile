@@ -36,6 +36,7 @@ export HF_HUB_DISABLE_TELEMETRY=1
 help: ## show this help
 	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
 	@echo "  SPARK_MASTER=spark://host:7077 runs Spark on a standalone cluster; SPARK_REMOTE=sc://host:15002 via Spark Connect"
+	@echo "  DUCKDB_MEMORY_LIMIT=1GB caps the gold build (it spills to DATA_DIR/.spill past it); GENERATE_WORKERS=0 uses every core"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
@@ -113,7 +114,7 @@ bench-compare: $(STAMP) ## exit non-zero if the latest run is > 20% slower than 
 
 SCALES ?= 0.1 1 10
 
-bench-scale: $(STAMP) ## pipeline + benchmark subset at ROWS x each of SCALES (cached); scale.md/html
+bench-scale: $(STAMP) ## every step, the dashboard and a bench subset at ROWS x each of SCALES: time, peak memory, targets; scale.md/html
 	$(VPY) -m bench.scale --scales $(SCALES)
 
 bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size), and Spark's floor for them

@@ -15,7 +15,8 @@ import pytest
 
 from bench import environment
 from pipeline.direct import register_silver_views
-from pipeline.gold import silver_views
+from pipeline.gold import limit_memory, silver_views
+from pipeline.publish import scratch_dir
 from pipeline.serving import GoldReader
 from pipeline.settings import Settings
 from pipeline.spark import get_spark, local_cores, spark_conf
@@ -61,11 +62,13 @@ def gold(settings) -> GoldReader:
 @pytest.fixture(scope="session")
 def duck_silver(settings):
     """An in-memory DuckDB whose gold table names are views over silver Parquet."""
-    con = duckdb.connect()
-    con.execute("SET threads = $n", {"n": threads_of(settings)})
-    silver_views(con, settings)
-    yield con
-    con.close()
+    with scratch_dir(settings.spill_dir, "bench-duckdb") as spill:
+        con = duckdb.connect()
+        con.execute("SET threads = $n", {"n": threads_of(settings)})
+        limit_memory(con, settings, spill)  # the gold build's cap and spill
+        silver_views(con, settings)
+        yield con
+        con.close()
 
 
 class LazyAnswers(dict):

@@ -20,6 +20,7 @@ import hashlib
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from pyspark.sql import types as T
 
 from pipeline import publish
 from pipeline.manifest import LayerResult, dir_bytes, result_payload, utc_now, write_manifest
-from pipeline.records import write_records
+from pipeline.records import RecordWriter
 from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
 from pipeline.settings import Settings
 from pipeline.spark import (
@@ -45,7 +46,6 @@ CORRUPT = "_corrupt_record"
 ORDER = "_ingest_order"
 REASON = "_reason"
 BRONZE_CODEC = "snappy"  # bronze is an intermediate layer: favour write speed over size
-LINE_LOOKUP_LIMIT = 100_000  # above this many quarantined rows, skip the line-number scan
 SPLIT_BYTES = 128 * 1024 * 1024  # Spark's default largest CSV split
 # Near-unique columns only cost parquet-mr a dictionary that it then abandons.
 WRITE_OPTIONS = no_dictionary("id", "name", "album", "album_id", "tempo", "duration_ms")
@@ -231,8 +231,9 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
 
     One pass parses the CSV and writes (and counts) the good rows. The file's data lines are
     counted independently (in a thread, with the sha256); only when they exceed the rows
-    written does a second pass collect the quarantined rows, so a clean file is parsed once.
-    Those rows are on the driver already, which writes them itself (:mod:`pipeline.records`).
+    written does a second pass stream the quarantined rows through the driver, which
+    classifies, locates and writes them a batch at a time (:mod:`pipeline.records`), so a
+    clean file is parsed once and a dirty one never fills the driver's memory.
     """
     start = time.perf_counter()
     source = Path(settings.raw_csv).absolute()
@@ -248,12 +249,14 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
         good = parsed.filter(F.col(REASON).isNull()).select(*RAW_COLUMNS, ORDER)
         rows_out = write_counted(good, stage / "tracks", compression=BRONZE_CODEC, **WRITE_OPTIONS)
         facts = scan.result()
-        records = []  # rows_out == data_lines: nothing to find, so no second parse
-        if rows_out < facts.data_lines:
-            bad_rows = parsed.filter(F.col(REASON).isNotNull()).select(REASON, CORRUPT, "id", ORDER)
-            records = _quarantine_records(bad_rows, source)
-        write_records(records, QUARANTINE_SCHEMA, stage / "_quarantine")
-        by_reason, quarantined = reason_counts(records), len(records)
+        by_reason: Counter[str] = Counter()
+        with RecordWriter(QUARANTINE_SCHEMA, stage / "_quarantine") as quarantine:
+            if rows_out < facts.data_lines:  # else nothing to find, so no second parse
+                bad_rows = parsed.filter(F.col(REASON).isNotNull()).select(REASON, CORRUPT, "id")
+                for record in _quarantine_records(bad_rows, source):
+                    quarantine.add(record)
+                    by_reason[record[2]] += 1
+        by_reason, quarantined = dict(sorted(by_reason.items())), quarantine.rows
         result = LayerResult(
             layer="bronze",
             rows_in=facts.data_lines,
@@ -274,53 +277,58 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
     return result
 
 
-def _quarantine_records(bad_rows: DataFrame, source: Path) -> list[list]:
-    """Classify and locate the quarantined rows (:data:`QUARANTINE_SCHEMA` order)."""
-    rows = bad_rows.orderBy(ORDER).limit(LINE_LOOKUP_LIMIT + 1).collect()
-    if len(rows) > LINE_LOOKUP_LIMIT:
-        raise InputError(
-            f"{source}: more than {LINE_LOOKUP_LIMIT:,} malformed rows; "
-            "is this really tracks_features.csv?"
-        )
-    records = []
-    for row in rows:
-        if row[REASON] == "malformed":
-            reason, detail = classify_malformed(row[CORRUPT])
-        else:
-            column = row[REASON].split(":", 1)[1]
-            reason, detail = row[REASON], f"column {column!r} is empty"
-        records.append([str(source), None, reason, detail, row[CORRUPT], row["id"]])
-    _add_line_numbers(source, records)
-    return records
+def _quarantine_records(bad_rows: DataFrame, source: Path) -> Iterator[list]:
+    """Classify and locate the quarantined rows (:data:`QUARANTINE_SCHEMA` order).
 
-
-def _add_line_numbers(source: Path, records: list[list]) -> None:
-    """Fill ``line_number`` (1-based; the header is line 1) by matching raw lines or ids.
-
-    Malformed rows carry their raw line; rows with an empty field are found by their id,
-    on a line whose named field is indeed empty (a good row may share the id). Identical
-    keys are assigned to matching lines in file order.
+    They stream from Spark one partition at a time, in file order (partitions are the
+    file's splits in order, and a filter keeps each one's order), so the driver never
+    holds more than one split's quarantined rows, however many there are.
     """
-    by_line: dict[str, list[int]] = {}
-    by_id: dict[str, list[int]] = {}
-    for i, rec in enumerate(records):
-        if rec[4] is not None:
-            by_line.setdefault(rec[4], []).append(i)
-        elif rec[5]:
-            by_id.setdefault(rec[5], []).append(i)
-    if not (by_line or by_id):
-        return
-    with open(source, encoding="utf-8", errors="replace", newline="") as fh:
-        next(fh, None)
-        for number, line in enumerate(fh, start=2):
-            text = line.rstrip("\r\n")
-            pending = by_line.get(text)
-            if not pending:
-                pending = by_id.get(text.split(",", 1)[0])
-                if pending and not _field_empty(text, records[pending[0]][2]):
-                    continue
-            if pending:
-                records[pending.pop(0)][1] = number
+    records = (_record(row, source) for row in bad_rows.toLocalIterator())
+    yield from _with_line_numbers(source, records)
+
+
+def _record(row, source: Path) -> list:
+    if row[REASON] == "malformed":
+        reason, detail = classify_malformed(row[CORRUPT])
+    else:
+        column = row[REASON].split(":", 1)[1]
+        reason, detail = row[REASON], f"column {column!r} is empty"
+    return [str(source), None, reason, detail, row[CORRUPT], row["id"]]
+
+
+def _with_line_numbers(source: Path, records: Iterable[list]) -> Iterator[list]:
+    """Fill ``line_number`` (1-based; the header is line 1) by reading the file beside the
+    records, both in file order: the next line that is a record's raw line, or (for an
+    empty field) that starts with its id and has that field empty, is its line.
+
+    A record that matches no later line (it should not happen) keeps no number, and the
+    search resumes where it started, so one miss costs no other record its number.
+    """
+    with open(source, "rb") as fh:
+        fh.readline()
+        number = 1
+        for rec in records:
+            key = (rec[4] if rec[4] is not None else f"{rec[5] or ''},").encode("utf-8")
+            whole = rec[4] is not None
+            mark, mark_number = fh.tell(), number
+            for line in iter(fh.readline, b""):
+                number += 1
+                text = line.rstrip(b"\r\n")
+                if (
+                    (text == key)
+                    if whole
+                    else (
+                        text.startswith(key)
+                        and _field_empty(text.decode("utf-8", "replace"), rec[2])
+                    )
+                ):
+                    rec[1] = number
+                    break
+            else:
+                fh.seek(mark)
+                number = mark_number
+            yield rec
 
 
 def _field_empty(line: str, reason: str) -> bool:

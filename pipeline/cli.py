@@ -29,9 +29,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def cmd_generate(settings: Settings) -> None:
     from pipeline.generate import generate_csv
+    from pipeline.sizing import preflight
 
+    preflight(settings.raw_csv.parent, settings.rows)
     print(f"[generate] writing {settings.rows:,} rows (seed {settings.seed}) to {settings.raw_csv}")
-    result = generate_csv(settings.raw_csv, settings.rows, settings.seed)
+    start, shown = time.perf_counter(), [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if done == total or time.perf_counter() - shown[0] >= 10:  # a line every 10 s
+            shown[0] = time.perf_counter()
+            took = shown[0] - start
+            print(f"[generate]   {done:,} of {total:,} rows ({took:.0f}s)", flush=True)
+
+    result = generate_csv(
+        settings.raw_csv, settings.rows, settings.seed, settings.generate_workers, progress
+    )
     _write_generated_sidecar(settings, result)
     mb = result.bytes / 1e6
     print(f"[generate] wrote {result.rows:,} rows, {mb:.1f} MB in {result.seconds:.1f}s")
@@ -75,11 +87,14 @@ def _check_inputs(settings: Settings, layers: tuple[str, ...]) -> None:
 
 
 def cmd_clean(settings: Settings) -> None:
+    import shutil
+
     from pipeline.publish import remove_layer
 
     for layer in ("bronze", "silver", "gold"):
         remove_layer(settings.data_dir / layer)
-    print(f"[clean] removed built layers under {settings.data_dir} (raw data kept)")
+    shutil.rmtree(settings.spill_dir, ignore_errors=True)
+    print(f"[clean] removed built layers and spill under {settings.data_dir} (raw data kept)")
 
 
 def cmd_gold(settings: Settings) -> None:
@@ -101,12 +116,24 @@ def cmd_report(settings: Settings) -> None:
         raise AccountingError(f"data-quality totals do not add up: {', '.join(failed)}")
 
 
+def _data_lines_estimate(csv: Path) -> int:
+    """Rows of an existing CSV, estimated from its size (the generated file's 280 B a row)."""
+    from pipeline.sizing import BYTES_PER_ROW
+
+    return csv.stat().st_size // BYTES_PER_ROW["csv"]
+
+
 class AccountingError(RuntimeError):
     """The layers' row counts do not add up."""
 
 
 def cmd_run(settings: Settings) -> None:
-    if not settings.raw_csv.exists():
+    from pipeline.sizing import preflight
+
+    generated = not settings.raw_csv.exists()
+    rows = settings.rows if generated else _data_lines_estimate(settings.raw_csv)
+    preflight(settings.data_dir, rows, with_csv=generated)
+    if generated:
         cmd_generate(settings)
     _with_spark(settings, "bronze", "silver")
     cmd_gold(settings)
@@ -139,8 +166,10 @@ def _error_types() -> tuple[type[BaseException], ...]:
     from pipeline.catalogue import ParamError
     from pipeline.gold import GoldBuildError
     from pipeline.publish import PublishError
+    from pipeline.sizing import DiskSpaceError
 
     return (
+        DiskSpaceError,
         InputError,
         PublishError,
         FileNotFoundError,

@@ -85,6 +85,12 @@ __all__ = [
 ]
 
 REAL_ROWS = 1_204_025
+# Rows per block. A block is generated whole in memory (about 0.9 KB a row), so this bounds
+# the generator's memory whatever ``rows`` is; files of up to this many rows are one block.
+BLOCK_ROWS = 250_000
+# The most popular artists of block 0 (names, ids, genres, eras) are every block's too, so
+# the head of the artist distribution grows with the file, as a real catalogue's does.
+HEAD_ARTISTS = 40
 
 # ---------------------------------------------------------------------------------------------
 # Facts (FACTS.md) turned into tables
@@ -1033,11 +1039,15 @@ class GenerateResult:
 class _Catalogue:
     """Everything about artists and albums, then rows. Arrays are per album or per row."""
 
-    def __init__(self, rows: int, seed: int) -> None:
+    def __init__(
+        self, rows: int, seed: tuple[int, ...], head: dict | None = None, head_weight: float = 1.0
+    ) -> None:
         self.rows = rows
-        self.rng = np.random.default_rng(seed)
-        self.s = _Stream(np.random.default_rng([seed, 1]))
+        self.head_weight = head_weight  # scales the head's popularity in a file of many blocks
+        self.rng = np.random.default_rng(list(seed))
+        self.s = _Stream(np.random.default_rng([*seed, 1]))
         self.namer = _Namer(self.s)
+        self.head = head  # the first block's most popular artists, shared by every block
 
     # -- artists ---------------------------------------------------------------------------
     def make_artists(self, n_albums_hint: int) -> None:
@@ -1074,11 +1084,21 @@ class _Catalogue:
             seen[name] = i
             names.append(name)
         self.a_name = names
+        if self.head is not None:  # later blocks: the same top artists, so their counts add up
+            h, k = self.head, min(p, len(self.head["name"]))
+            self.a_name[:k] = h["name"][:k]
+            self.a_ids[:k] = h["ids"][:k]
+            self.a_genre[:k] = h["genre"][:k]
+            self.a_lang[:k] = h["lang"][:k]
+            self.anchor[:k] = h["anchor"][:k]
         # Zipf-like popularity: weight 1/sqrt(rank + 1.6); rank = position in the pool.
         self.a_weight = 1.0 / np.sqrt(np.arange(p, dtype=np.float64) + 1.6)
         # a fatter head: the real top-10 credits hold 739-1,753 rows each (FACTS section 6)
         self.a_weight[:40] *= 1.4
         self.a_weight[0] *= 1.2  # "Various Artists" is the top string in the real file
+        # Shared by every block, the head gets the share it would have in one catalogue of all
+        # the blocks' artists: the pool's weight total grows as sqrt(artists).
+        self.a_weight[:HEAD_ARTISTS] *= self.head_weight
         self.n_artists = p
         self.classical_pool = np.nonzero(self.a_genre == _G["classical"])[0]
         self.composers = [self.namer.composer() for _ in range(max(10, p // 60))]
@@ -1111,14 +1131,18 @@ class _Catalogue:
         per_disc = np.where(np.arange(13)[None, :] < discs[:, None], per_disc, 0)
         return per_disc, discs
 
-    def make_albums(self) -> None:
+    def plan(self) -> tuple[int, int, int]:
+        """Rows of the year-0 quirk album, of the 1900 quirk albums, and of the rest."""
         rows = self.rows
-        rng = self.rng
         quirk = rows >= 100
         # scaled quirk rows (10 and 14 per 1,204,025), one album (two for 1900) of <= 50 tracks
         q0 = min(50, max(1, round(10 * rows / REAL_ROWS))) if quirk else 0
         q1900 = min(100, max(1, round(14 * rows / REAL_ROWS))) if quirk else 0
-        target = rows - q0 - q1900
+        return q0, q1900, rows - q0 - q1900
+
+    def make_albums(self) -> None:
+        rng = self.rng
+        q0, q1900, target = self.plan()
         self.make_artists(max(4, target // 10))
         cdf = np.cumsum(self.a_weight)
         art, per_disc, discs, genre, comp = [], [], [], [], []
@@ -1776,7 +1800,9 @@ class _Table:
     """The generated rows, column by column, as compactly as possible: a column is a list of
     field strings, or a (lookup table, row index) pair materialised chunk by chunk."""
 
-    def __init__(self, rows: int, seed: int) -> None:
+    def __init__(
+        self, rows: int, seed: tuple[int, ...], head: dict | None = None, head_weight: float = 1.0
+    ) -> None:
         if rows < 0:
             raise ValueError("rows must be >= 0")
         self.rows = rows
@@ -1784,7 +1810,7 @@ class _Table:
         self.typed: dict[str, object] = {}
         if rows == 0:
             return
-        cat = _Catalogue(rows, seed)
+        cat = _Catalogue(rows, seed, head, head_weight)
         cat.make_albums()
         cat.album_text()
         tab = cat.rows_table()
@@ -1838,8 +1864,7 @@ class _Table:
         return col[start:stop]
 
     def lines(self, chunk: int = 100_000):
-        """CSV text (header first) in chunks of whole LF-terminated lines."""
-        yield ",".join(RAW_COLUMNS) + "\n"
+        """CSV text (no header) in chunks of whole LF-terminated lines."""
         for start in range(0, self.rows, chunk):
             stop = min(self.rows, start + chunk)
             part = [self._slice(self.cols[c], start, stop) for c in RAW_COLUMNS]
@@ -1869,31 +1894,131 @@ def _quote_all(values: list[str]) -> list[str]:
     return out
 
 
-def generate_lines(rows: int, seed: int = 42, chunk: int = 100_000):
+# ---------------------------------------------------------------------------------------------
+# Blocks: the file is written in fixed-size blocks, each a catalogue of its own
+# ---------------------------------------------------------------------------------------------
+
+
+def block_sizes(rows: int, block_rows: int = BLOCK_ROWS) -> list[int]:
+    """Rows of each block: ``ceil(rows / block_rows)`` blocks, sizes differing by at most 1."""
+    if rows < 0:
+        raise ValueError("rows must be >= 0")
+    count = max(1, -(-rows // block_rows))
+    base, extra = divmod(rows, count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+def _block_seed(seed: int, index: int) -> tuple[int, ...]:
+    """Block 0 draws from ``seed`` itself (a one-block file is what it always was)."""
+    return (seed,) if index == 0 else (seed, 0xB10C, index)
+
+
+_HEADS: dict[tuple[int, int], dict] = {}
+
+
+def _head(rows0: int, seed: int) -> dict:
+    """Block 0's top artists: its artist pool made again (a fraction of a second)."""
+    key = (rows0, seed)
+    if key not in _HEADS:
+        cat = _Catalogue(rows0, _block_seed(seed, 0))
+        cat.make_artists(max(4, cat.plan()[2] // 10))
+        k = HEAD_ARTISTS
+        _HEADS[key] = {
+            "name": cat.a_name[:k], "ids": cat.a_ids[:k].copy(), "genre": cat.a_genre[:k].copy(),
+            "lang": cat.a_lang[:k].copy(), "anchor": cat.anchor[:k].copy(),
+        }  # fmt: skip
+    return _HEADS[key]
+
+
+def _block_table(rows: int, seed: int, index: int, block_rows: int) -> _Table:
+    sizes = block_sizes(rows, block_rows)
+    head = _head(sizes[0], seed) if index > 0 else None
+    head_weight = float(np.sqrt(1.0 / len(sizes)))  # 1.0 for a one-block file
+    return _Table(sizes[index], _block_seed(seed, index), head, head_weight)
+
+
+def _block_bytes(rows: int, seed: int, index: int, block_rows: int) -> bytes:
+    """Block ``index`` of the file as UTF-8 CSV lines (no header)."""
+    return "".join(_block_table(rows, seed, index, block_rows).lines()).encode("utf-8")
+
+
+def _header() -> str:
+    return ",".join(RAW_COLUMNS) + "\n"
+
+
+def generate_lines(rows: int, seed: int = 42, chunk: int = 100_000, block_rows: int = BLOCK_ROWS):
     """Yield the CSV text (header first) in chunks of whole lines, LF-terminated."""
-    yield from _Table(rows, seed).lines(chunk)
+    yield _header()
+    for index in range(len(block_sizes(rows, block_rows))):
+        yield from _block_table(rows, seed, index, block_rows).lines(chunk)
 
 
-def generate_frame(rows: int, seed: int = 42):
+def generate_frame(rows: int, seed: int = 42, block_rows: int = BLOCK_ROWS):
     """The rows of ``generate_csv(path, rows, seed)`` as a typed pandas DataFrame.
 
     Floats are the exact values of the written text (``float(s)``, i.e. what
     ``pd.read_csv(..., float_precision="round_trip")`` gives). pandas' default parser is off by
     one ulp on ~12% of them, exactly as it is on the real file.
     """
-    return _Table(rows, seed).frame()
+    import pandas as pd
+
+    blocks = range(len(block_sizes(rows, block_rows)))
+    frames = [_block_table(rows, seed, i, block_rows).frame() for i in blocks]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def generate_csv(path: Path | str, rows: int, seed: int = 42) -> GenerateResult:
-    """Write ``rows`` synthetic rows (plus the header) to ``path`` atomically."""
+def _blocks_in_order(rows: int, seed: int, workers: int, block_rows: int):
+    """Each block's bytes, in file order, made by ``workers`` processes (at most
+    ``workers + 1`` finished blocks wait in memory)."""
+    count = len(block_sizes(rows, block_rows))
+    if workers <= 1 or count == 1:
+        for index in range(count):
+            yield _block_bytes(rows, seed, index, block_rows)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no forked threads or locks
+    with ProcessPoolExecutor(min(workers, count), mp_context=context) as pool:
+        job = (rows, seed)
+        pending = [
+            pool.submit(_block_bytes, *job, i, block_rows) for i in range(min(count, workers + 1))
+        ]
+        for index in range(count):
+            data = pending.pop(0).result()
+            nxt = index + len(pending) + 1
+            if nxt < count:
+                pending.append(pool.submit(_block_bytes, *job, nxt, block_rows))
+            yield data
+
+
+def generate_csv(
+    path: Path | str,
+    rows: int,
+    seed: int = 42,
+    workers: int | None = None,
+    progress=None,
+    block_rows: int = BLOCK_ROWS,
+) -> GenerateResult:
+    """Write ``rows`` synthetic rows (plus the header) to ``path`` atomically.
+
+    Blocks are made by ``workers`` processes (default: every core); the bytes do not depend
+    on it. ``progress(rows_written, rows)`` is called after each block. ``block_rows`` is
+    for tests: the file depends on it.
+    """
     t0 = time.perf_counter()
     path = Path(path)
+    sizes = block_sizes(rows, block_rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    workers = workers or os.cpu_count() or 1
     try:
         with open(tmp, "wb") as fh:
-            for text in generate_lines(rows, seed):
-                fh.write(text.encode("utf-8"))
+            fh.write(_header().encode("utf-8"))
+            for index, data in enumerate(_blocks_in_order(rows, seed, workers, block_rows)):
+                fh.write(data)
+                if progress:
+                    progress(sum(sizes[: index + 1]), rows)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -113,3 +113,22 @@ def remove_layer(layer_path: Path) -> None:
         shutil.rmtree(layer_path)
     for path in _versions_root(layer_path).glob(f"{layer_path.name}-*"):
         shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch_dir(root: Path, name: str) -> Iterator[Path]:
+    """``root/<name>-<pid>``: a step's spill space, removed when the step ends (also on a
+    failure). Folders left by killed steps (their pid is gone) are removed first."""
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob(f"{name}-*"):
+        pid = old.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = root / f"{name}-{os.getpid()}"
+    path.mkdir(exist_ok=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            root.rmdir()  # only when no other step is using it

@@ -1,11 +1,12 @@
-"""Small tables that the driver already holds, written as one Parquet file without a job.
+"""Records the driver produces, written as one Parquet file without a Spark job.
 
-Bronze's quarantine is at most :data:`pipeline.bronze.LINE_LOOKUP_LIMIT` rows, collected on
-the driver to be classified and located. Handing them back to Spark cost a job even for an
-empty quarantine (bronze cold: 9.0-9.5 s with it, 8.2-8.3 s without, alternating runs);
-pyarrow writes them directly. The file goes into the layer's staging directory like any
-other, so publishing stays atomic. On a cluster the data directory is shared (the driver
-writes manifests there too).
+Bronze's quarantine streams through the driver in file order, to be classified and given
+line numbers (:func:`pipeline.bronze.build_bronze`). Handing them back to Spark cost a job
+even for an empty quarantine (bronze cold: 9.0-9.5 s with it, 8.2-8.3 s without,
+alternating runs); pyarrow writes them directly, a batch at a time, so the driver holds at
+most :data:`BATCH_ROWS` of them whatever their number. The file goes into the layer's
+staging directory like any other, so publishing stays atomic. On a cluster the data
+directory is shared (the driver writes manifests there too).
 """
 
 from __future__ import annotations
@@ -18,20 +19,51 @@ from pyspark.sql import types as T
 from pyspark.sql.pandas.types import to_arrow_schema
 
 FILE_NAME = "part-00000.parquet"
+BATCH_ROWS = 10_000  # records held before they are written
+
+
+class RecordWriter:
+    """Rows (in ``schema``'s column order) appended to ``directory/part-00000.parquet``.
+
+    Memory is one batch. Closing writes the rest; a writer that got no rows still writes
+    a file, so the folder always carries the schema.
+    """
+
+    def __init__(self, schema: T.StructType, directory: Path) -> None:
+        self.schema = to_arrow_schema(schema)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / FILE_NAME
+        self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
+        self._batch: list[list] = []
+        self.rows = 0
+
+    def add(self, record: list) -> None:
+        self._batch.append(record)
+        self.rows += 1
+        if len(self._batch) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        columns = list(zip(*self._batch, strict=True)) if self._batch else [()] * len(self.schema)
+        arrays = [pa.array(col, type=f.type) for col, f in zip(columns, self.schema, strict=True)]
+        self._writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+        self._batch = []
+
+    def close(self) -> None:
+        if self._batch or not self.rows:
+            self._flush()
+        self._writer.close()
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def write_records(records: list[list], schema: T.StructType, directory: Path) -> Path:
-    """Write ``records`` (rows in ``schema``'s column order) as ``directory/part-00000.parquet``.
-
-    An empty list still writes a file, so the folder always carries the schema.
-    """
-    arrow_schema = to_arrow_schema(schema)
-    columns = list(zip(*records, strict=True)) if records else [()] * len(arrow_schema)
-    table = pa.Table.from_arrays(
-        [pa.array(col, type=field.type) for col, field in zip(columns, arrow_schema, strict=True)],
-        schema=arrow_schema,
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / FILE_NAME
-    pq.write_table(table, path, compression="zstd")
-    return path
+    """Write ``records`` (rows in ``schema``'s column order) as ``directory/part-00000.parquet``."""
+    with RecordWriter(schema, directory) as writer:
+        for record in records:
+            writer.add(record)
+    return writer.path

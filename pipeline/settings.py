@@ -12,6 +12,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 FULL_ROWS = 1_204_025  # rows in the real Kaggle tracks_features.csv
+DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+_UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+          "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}  # fmt: skip
+
+
+def parse_bytes(text: str) -> int:
+    """``"1GB"``, ``"512MB"``, ``"1.5GiB"`` as bytes, in DuckDB's units (GB = 1000^3)."""
+    number = text.strip().rstrip("BbIi").rstrip("KkMmGgTt ")
+    unit = text.strip()[len(number) :].strip().upper()
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if unit not in _UNITS or value <= 0:
+        raise ValueError(f"expected a size such as 1GB or 512MB, got {text!r}")
+    return int(value * _UNITS[unit])
 
 
 def _env(name: str, default: str) -> str:
@@ -66,6 +84,14 @@ class Settings:
     cluster_timeout_s: float = field(
         default_factory=lambda: float(_env("SPARK_CLUSTER_TIMEOUT", "90"))
     )
+    # Generator processes (0: one per core). The bytes written do not depend on it.
+    generate_workers: int = field(default_factory=lambda: int(_env("GENERATE_WORKERS", "0")))
+    # DuckDB's memory cap for the gold build and the "DuckDB direct" benchmarks, in DuckDB's
+    # units ("1GB", "512MB"). Past it, DuckDB spills to ``spill_dir``; the build's memory is
+    # bounded by this, not by the data.
+    duckdb_memory_limit: str = field(
+        default_factory=lambda: _env("DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)
+    )
     # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
     # test can kill a build mid-way.
     gold_pause_s: float = field(default_factory=lambda: float(_env("SPOTIFY_GOLD_PAUSE_S", "0")))
@@ -110,6 +136,11 @@ class Settings:
     @property
     def gold_db(self) -> Path:
         return self.gold_dir / "spotify.duckdb"
+
+    @property
+    def spill_dir(self) -> Path:
+        """Scratch space of out-of-core steps (one folder per running build, then removed)."""
+        return self.data_dir / ".spill"
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the non-None ``changes`` applied (CLI flags win over env)."""

@@ -76,6 +76,7 @@ def run_steps(
                 if done_hook:
                     done_hook(step.name, time.perf_counter() - start)
             except BaseException as error:  # noqa: BLE001 - handed to the caller below
+                error.add_note(f"in step {step.name!r}")
                 with cond:
                     errors.append(error)
                     cond.notify_all()

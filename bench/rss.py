@@ -1,0 +1,49 @@
+"""Memory and time of a process tree: what the scale sweep records for every step."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (``ps`` works on Linux and macOS)."""
+    out = subprocess.run(["ps", "-A", "-o", "pid=,ppid=,rss="], capture_output=True, text=True)
+    children: dict[int, list[tuple[int, int]]] = {}
+    for line in out.stdout.splitlines():
+        pid, ppid, rss = (int(x) for x in line.split())
+        children.setdefault(ppid, []).append((pid, rss))
+    total, stack = 0, [root]
+    rss_of = {pid: rss for kids in children.values() for pid, rss in kids}
+    while stack:
+        pid = stack.pop()
+        total += rss_of.get(pid, 0) * 1024
+        stack.extend(p for p, _ in children.get(pid, []))
+    return total
+
+
+def run_measured(cmd: list[str], env: dict[str, str], log=None) -> dict[str, float]:
+    """Run ``cmd``; return its wall seconds and the peak RSS of its process tree.
+
+    Its output goes to ``log`` (a file object), or is kept for the error message.
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.wait(0.25):
+            peak = max(peak, tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        tail = output.decode(errors="replace")[-2000:] if output else f"see {log.name}"
+        raise RuntimeError(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{tail}")
+    return {"seconds": time.perf_counter() - start, "peak_rss_bytes": peak}
