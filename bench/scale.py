@@ -25,6 +25,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -129,12 +130,46 @@ def run_scale(settings: Settings, scale: float) -> dict:
     }  # fmt: skip
 
 
-def merge(old: dict | None, runs: list[dict], settings: Settings) -> dict:
+DIRTY_EVERY = 20  # one data line in 20 (5%) gets a field too many
+
+
+def dirty_bronze(settings: Settings, scale: float) -> dict:
+    """Bronze on the sweep's CSV at ``scale`` with 5% of its lines malformed: every line
+    accounted for, the quarantine complete, and the peak memory of bronze's process tree
+    (its driver included). The dirty copy is written beside the data and deleted after."""
+    n = max(1000, round(settings.rows * scale))
+    data = Path(settings.data_dir).absolute() / "scale" / f"rows-{n}-seed-{settings.seed}"
+    clean = data / "raw" / "tracks_features.csv"
+    dirty_dir = data / "dirty"
+    dirty = dirty_dir / "raw" / "tracks_features.csv"
+    dirty.parent.mkdir(parents=True, exist_ok=True)
+    bad = 0
+    with open(clean, "rb") as src, open(dirty, "wb") as out:
+        out.write(src.readline())
+        for i, line in enumerate(src):
+            if i % DIRTY_EVERY == DIRTY_EVERY - 1:
+                line, bad = line.rstrip(b"\n") + b",extra\n", bad + 1
+            out.write(line)
+    env = {**_step_env(settings, dirty_dir, n), "RAW_CSV": str(dirty)}
+    try:
+        with open(dirty_dir / "bronze.log", "wb") as log:
+            measured = run_measured([sys.executable, "-m", "pipeline", "bronze"], env, log)
+        manifest = json.loads((dirty_dir / "bronze" / "_manifest.json").read_text())
+    finally:
+        shutil.rmtree(dirty_dir, ignore_errors=True)
+    return {"rows": n, "malformed_lines": bad, "rows_in": manifest["rows_in"],
+            "rows_out": manifest["rows_out"], "quarantined": manifest["rows_quarantined"],
+            **measured}  # fmt: skip
+
+
+def merge(old: dict | None, runs: list[dict], settings: Settings, dirty: dict | None = None):
     """Earlier runs kept, those at the same row count replaced; sorted by rows."""
-    kept = {r["rows"]: r for r in (old or {}).get("runs", [])}
+    # Runs of an earlier version of the sweep (no dashboard step) are not comparable.
+    kept = {r["rows"]: r for r in (old or {}).get("runs", []) if "dashboard" in r}
     kept.update({r["rows"]: r for r in runs})
     return {"settings": {"base_rows": settings.rows, "seed": settings.seed},
-            "machine": machine(), "runs": [kept[k] for k in sorted(kept)]}  # fmt: skip
+            "machine": machine(), "runs": [kept[k] for k in sorted(kept)],
+            "dirty_bronze": dirty or (old or {}).get("dirty_bronze")}  # fmt: skip
 
 
 def _memory(run: dict, step: str) -> int:
@@ -195,9 +230,9 @@ def checks(result: dict) -> list[dict]:
     for run in (ten, fifty):
         if run:
             gold = [b for b in run["benchmarks"] if b["variant"] == "duckdb_gold"]
-            worst = max(gold, key=lambda b: b["p95"] or 0, default=None)
+            worst = max(gold, key=lambda b: b.get("p95") or 0, default=None)
             if worst:
-                p95 = (worst["p95"] or 0) * 1e3
+                p95 = (worst.get("p95") or 0) * 1e3
                 add(f"gold p95, worst query at {run['rows']:,} rows ({worst['query']})",
                     f"{p95:.1f} ms", f"<= {GOLD_P95_MS:.0f} ms", p95 <= GOLD_P95_MS)  # fmt: skip
     return out
@@ -214,6 +249,16 @@ def render_markdown(result: dict) -> str:
         out.append(
             f"| {c['check']} | {c['value']} | {c['target']} | {'yes' if c['ok'] else '**no**'} |"
         )
+    d = result.get("dirty_bronze")
+    if d:
+        ok = d["rows_in"] == d["rows_out"] + d["quarantined"] and d["quarantined"] == d[
+            "malformed_lines"]  # fmt: skip
+        out += ["", "## Bronze on a dirty file (5% of lines malformed)", "",
+                f"{d['rows']:,} rows, {d['malformed_lines']:,} of them given a field too many: "
+                f"{d['rows_in']:,} in = {d['rows_out']:,} out + {d['quarantined']:,} quarantined "
+                f"({'every line accounted for' if ok else '**counts do not add up**'}), in "
+                f"{d['seconds']:.1f}s, peak memory {human_bytes(d['peak_rss_bytes'])} "
+                f"(cap {human_bytes(SPARK_CAP)})."]  # fmt: skip
     out += ["", "## Steps (wall time, peak memory of the process tree)", "",
             "| rows | step | seconds | peak memory |", "|---|---|---|---|"]  # fmt: skip
     for run in result["runs"]:
@@ -288,7 +333,9 @@ def write_reports(result: dict, reports: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", nargs="+", type=float, default=[0.1, 1.0])
+    parser.add_argument("--scales", nargs="*", type=float, default=[0.1, 1.0])
+    parser.add_argument("--dirty", type=float, help="also run bronze on a 5%%-malformed copy "
+                        "of this scale's CSV (generated by the sweep)")  # fmt: skip
     args = parser.parse_args(argv)
     settings = Settings()
     reports = Path(settings.reports_dir)
@@ -304,9 +351,14 @@ def main(argv: list[str] | None = None) -> int:
         run["wall_seconds"] = time.perf_counter() - t0
         done.append(run)
         write_reports(merge(old, done, settings), reports)  # after each scale
+    dirty = None
+    if args.dirty is not None:
+        print(f"[scale] bronze on a 5%-malformed copy at {args.dirty}x ...", flush=True)
+        dirty = dirty_bronze(settings, args.dirty)
+        write_reports(merge(old, done, settings, dirty), reports)
     print(f"[scale] wrote {reports / 'scale.md'} and scale.html in "
           f"{time.perf_counter() - start:.0f}s")  # fmt: skip
-    failed = [c["check"] for c in checks(merge(old, done, settings)) if not c["ok"]]
+    failed = [c["check"] for c in checks(merge(old, done, settings, dirty)) if not c["ok"]]
     for check in failed:
         print(f"[scale] target missed: {check}")
     return 0
