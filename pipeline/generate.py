@@ -67,6 +67,7 @@ Size and speed: 1,204,025 rows take ~10-12 s on 2 cores and ~1.1 GB of RAM; the 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -1978,7 +1979,10 @@ def _blocks_in_order(rows: int, seed: int, workers: int, block_rows: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn")  # no forked threads or locks
+    # Forking is instant and inherits the imports (a spawned worker re-imports numpy and
+    # pyspark: about 2 s); it is safe only while this process has no other thread.
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     with ProcessPoolExecutor(min(workers, count), mp_context=context) as pool:
         job = (rows, seed)
         pending = [
