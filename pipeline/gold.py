@@ -298,17 +298,19 @@ TABLES: tuple[Relation, ...] = (
     ),
 )
 # Memory a row of tracks_serving takes in a sort, about (its keys, payload and DuckDB's
-# sort structures): a run of rows sorted at once is DUCKDB_MEMORY_LIMIT / this.
-SORT_BYTES_PER_ROW = 1024
+# sort structures), doubled so the other cursor keeps half the cap: a run of rows sorted at
+# once is DUCKDB_MEMORY_LIMIT / this (about 490,000 rows under 1GB).
+SORT_BYTES_PER_ROW = 2048
 # Rows per row group (DuckDB's default is 122,880). Zone maps skip whole row groups, so
 # smaller ones let selective reads (a top-N, a name lookup) skip more: the drill-down
 # query reads ~16k rows instead of ~220k.
 ROW_GROUP_SIZE = 16_384
 # Silver is read straight from Parquet by every statement, never copied: each reads only
 # its columns (and tracks_serving only its years), so no step holds a copy of silver.
-# Copying ``t`` into the work database was 0.3-0.5 s faster at 1.2M rows, but at 12M rows
-# the copy alone spilled 3 GB under the memory cap and slowed every statement reading it.
-COPIED_SOURCES: set[str] = {"t"}
+# Copying ``t`` into the work database made the 1.2M build about 3 s faster (9.4-9.6 s
+# against 12.7-13.0 s, alternating runs), but at 12M rows the copy spilled 3 GB under the
+# 1GB cap and the build then failed to pin memory for artist_year.
+COPIED_SOURCES: set[str] = set()
 # Statements the build runs at once, on cursors of one connection (see pipeline.sqlgraph).
 # Two keep both cores busy; a third adds contention.
 BUILD_CURSORS = 2
