@@ -195,7 +195,7 @@ def exponents(result: dict) -> dict[str, dict]:
     fits = {}
     for step in STEPS:
         pts = [(r["rows"], r["steps"][step]["seconds"]) for r in result["runs"]
-               if step in r["steps"] and r["rows"] >= 0.1 * base]  # fmt: skip
+               if step in r["steps"] and r["rows"] >= round(0.1 * base)]  # fmt: skip
         if len(pts) < 2:
             continue
         xs = [math.log(p[0]) for p in pts]
