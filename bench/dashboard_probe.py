@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
 from bench.policy import percentile
-from bench.rss import tree_rss
+from bench.rss import PeakSampler
 from bench.test_dashboard import ROUND_TRIPS
 from pipeline.settings import Settings
 
@@ -29,33 +28,28 @@ def probe(settings: Settings, calls: int = CALLS) -> dict:
     from dashboard.launcher import start_dashboard
 
     proc, url = start_dashboard(settings.data_dir, settings.reports_dir)
-    peak, done = 0, threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.wait(0.1):
-            peak = max(peak, tree_rss(proc.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
     try:
-        client = Client(url, verbose=False)
-        endpoints = {}
-        for api, args in ROUND_TRIPS:
-            times = []
-            for _ in range(calls + 1):
-                t0 = time.perf_counter()
-                client.predict(*args, api_name=api)
-                times.append(time.perf_counter() - t0)
-            rest = times[1:]
-            endpoints[api] = {"first_s": times[0], "median_s": statistics.median(rest),
-                              "p95_s": percentile(rest, 0.95)}  # fmt: skip
+        with PeakSampler(proc.pid, 0.1) as sampler:
+            endpoints = _round_trips(Client(url, verbose=False), calls)
     finally:
-        done.set()
-        sampler.join()
         proc.terminate()
         proc.wait(timeout=30)
-    return {"peak_rss_bytes": peak, "calls": calls, "endpoints": endpoints}
+    return {"peak_rss_bytes": sampler.peak, "calls": calls, "endpoints": endpoints}
+
+
+def _round_trips(client, calls: int) -> dict[str, dict[str, float]]:
+    """Per endpoint: the first call's seconds, then the median and p95 of ``calls`` more."""
+    endpoints = {}
+    for api, args in ROUND_TRIPS:
+        times = []
+        for _ in range(calls + 1):
+            t0 = time.perf_counter()
+            client.predict(*args, api_name=api)
+            times.append(time.perf_counter() - t0)
+        rest = times[1:]
+        endpoints[api] = {"first_s": times[0], "median_s": statistics.median(rest),
+                          "p95_s": percentile(rest, 0.95)}  # fmt: skip
+    return endpoints
 
 
 def main(argv: list[str] | None = None) -> int:

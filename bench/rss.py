@@ -23,6 +23,28 @@ def tree_rss(root: int) -> int:
     return total
 
 
+class PeakSampler:
+    """``with PeakSampler(pid, every) as sampler:``: the largest :func:`tree_rss` of ``pid``
+    seen every ``every`` seconds, in ``sampler.peak``, until the block ends."""
+
+    def __init__(self, pid: int, every: float) -> None:
+        self.pid, self.every, self.peak = pid, every, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(self.every):
+            self.peak = max(self.peak, tree_rss(self.pid))
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def run_measured(cmd: list[str], env: dict[str, str], log=None) -> dict[str, float]:
     """Run ``cmd``; return its wall seconds and the peak RSS of its process tree.
 
@@ -30,20 +52,9 @@ def run_measured(cmd: list[str], env: dict[str, str], log=None) -> dict[str, flo
     """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = 0
-    done = threading.Event()
-
-    def sample():
-        nonlocal peak
-        while not done.wait(0.25):
-            peak = max(peak, tree_rss(proc.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output, _ = proc.communicate()
-    done.set()
-    sampler.join()
+    with PeakSampler(proc.pid, 0.25) as sampler:
+        output, _ = proc.communicate()
     if proc.returncode:
         tail = output.decode(errors="replace")[-2000:] if output else f"see {log.name}"
         raise RuntimeError(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{tail}")
-    return {"seconds": time.perf_counter() - start, "peak_rss_bytes": peak}
+    return {"seconds": time.perf_counter() - start, "peak_rss_bytes": sampler.peak}

@@ -3,7 +3,7 @@ sizes, with wall time and peak memory, checked against the scaling targets.
 
 ``python -m bench.scale --scales 0.1 1 10`` (``make bench-scale SCALES="0.1 1 10"``): for
 each scale, ROWS × scale rows are generated once and cached under
-``DATA_DIR/scale/rows-<n>-seed-<s>/`` (with the generator's own measurement, so a cached
+``DATA_DIR/scale/rows-<n>-seed-<s>/`` (with the generator's saved measurement, so a cached
 file still reports how long it took). Then every step runs as its own process and the
 peak resident memory of its whole process tree (JVM included) is sampled every 0.25 s:
 
@@ -76,14 +76,10 @@ def _step_env(settings: Settings, data: Path, n: int) -> dict[str, str]:
     }
 
 
-def _generate(data: Path, env: dict[str, str], log) -> dict:
-    """The generator's measurement: run now, or the one saved beside the cached file."""
-    saved = data / "raw" / "generate.json"
-    if (data / "raw" / "tracks_features.csv").exists() and saved.exists():
-        return {**json.loads(saved.read_text()), "cached": True}
-    measured = run_measured([sys.executable, "-m", "pipeline", "generate"], env, log)
-    saved.write_text(json.dumps(measured))
-    return measured
+def _scale_dir(settings: Settings, scale: float) -> tuple[int, Path]:
+    """Rows at ``scale`` and the folder that caches that size's data and measurements."""
+    n = max(1000, round(settings.rows * scale))
+    return n, Path(settings.data_dir).absolute() / "scale" / f"rows-{n}-seed-{settings.seed}"
 
 
 def run_scale(settings: Settings, scale: float, resume: tuple[str, ...] = ()) -> dict:
@@ -91,10 +87,10 @@ def run_scale(settings: Settings, scale: float, resume: tuple[str, ...] = ()) ->
 
     Each step's measurement is saved in the scale's ``measured/`` folder; the steps named in
     ``resume`` reuse a saved one (marked so in the report) instead of running again, so a
-    long sweep that failed at one step resumes there.
+    long sweep that failed at one step resumes there. A generated CSV is always reused, with
+    the generator's saved measurement.
     """
-    n = max(1000, round(settings.rows * scale))
-    data = Path(settings.data_dir).absolute() / "scale" / f"rows-{n}-seed-{settings.seed}"
+    n, data = _scale_dir(settings, scale)
     cached = (data / "raw" / "tracks_features.csv").exists()
     preflight(data, n, with_csv=not cached)
     env = _step_env(settings, data, n)
@@ -114,14 +110,12 @@ def run_scale(settings: Settings, scale: float, resume: tuple[str, ...] = ()) ->
         print(f"[scale] {n:,} rows: {step} ...", flush=True)
         step_env = {**env, "BENCH_QUICK": "1"} if step == "bench" else env
         saved = data / "measured" / f"{step}.json"
-        if step in resume and saved.exists():
+        reuse = step in resume or (step == "generate" and cached)
+        if reuse and saved.exists():
             steps[step] = {**json.loads(saved.read_text()), "cached": True}
         else:
             with open(data / "logs" / f"{step}.log", "wb") as log:
-                if step == "generate":
-                    steps[step] = _generate(data, step_env, log)
-                else:
-                    steps[step] = run_measured(commands[step], step_env, log)
+                steps[step] = run_measured(commands[step], step_env, log)
             saved.parent.mkdir(exist_ok=True)
             saved.write_text(json.dumps({k: v for k, v in steps[step].items() if k != "cached"}))
         m = steps[step]
@@ -148,8 +142,7 @@ def dirty_bronze(settings: Settings, scale: float) -> dict:
     """Bronze on the sweep's CSV at ``scale`` with 5% of its lines malformed: every line
     accounted for, the quarantine complete, and the peak memory of bronze's process tree
     (its driver included). The dirty copy is written beside the data and deleted after."""
-    n = max(1000, round(settings.rows * scale))
-    data = Path(settings.data_dir).absolute() / "scale" / f"rows-{n}-seed-{settings.seed}"
+    n, data = _scale_dir(settings, scale)
     clean = data / "raw" / "tracks_features.csv"
     dirty_dir = data / "dirty"
     dirty = dirty_dir / "raw" / "tracks_features.csv"
@@ -363,15 +356,17 @@ def main(argv: list[str] | None = None) -> int:
         run = run_scale(settings, scale, tuple(args.resume))
         run["wall_seconds"] = time.perf_counter() - t0
         done.append(run)
-        write_reports(merge(old, done, settings), reports)  # after each scale
+        result = merge(old, done, settings)
+        write_reports(result, reports)  # after each scale
     dirty = None
     if args.dirty is not None:
         print(f"[scale] bronze on a 5%-malformed copy at {args.dirty}x ...", flush=True)
         dirty = dirty_bronze(settings, args.dirty)
-        write_reports(merge(old, done, settings, dirty), reports)
+    result = merge(old, done, settings, dirty)
+    write_reports(result, reports)
     print(f"[scale] wrote {reports / 'scale.md'} and scale.html in "
           f"{time.perf_counter() - start:.0f}s")  # fmt: skip
-    failed = [c["check"] for c in checks(merge(old, done, settings, dirty)) if not c["ok"]]
+    failed = [c["check"] for c in checks(result) if not c["ok"]]
     for check in failed:
         print(f"[scale] target missed: {check}")
     return 0

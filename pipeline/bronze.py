@@ -310,25 +310,25 @@ def _with_line_numbers(source: Path, records: Iterable[list]) -> Iterator[list]:
         number = 1
         for rec in records:
             key = (rec[4] if rec[4] is not None else f"{rec[5] or ''},").encode("utf-8")
-            whole = rec[4] is not None
             mark, mark_number = fh.tell(), number
             for line in iter(fh.readline, b""):
                 number += 1
-                text = line.rstrip(b"\r\n")
-                if (
-                    (text == key)
-                    if whole
-                    else (
-                        text.startswith(key)
-                        and _field_empty(text.decode("utf-8", "replace"), rec[2])
-                    )
-                ):
+                if _is_line_of(line.rstrip(b"\r\n"), key, rec):
                     rec[1] = number
                     break
             else:
                 fh.seek(mark)
                 number = mark_number
             yield rec
+
+
+def _is_line_of(text: bytes, key: bytes, rec: list) -> bool:
+    """True when ``text`` is the quarantine record's line. ``key`` is its raw line for a
+    malformed row (the whole line must match), else its id and a comma: the line must start
+    with it and have the named field empty (a good row may share the id)."""
+    if rec[4] is not None:
+        return text == key
+    return text.startswith(key) and _field_empty(text.decode("utf-8", "replace"), rec[2])
 
 
 def _field_empty(line: str, reason: str) -> bool:

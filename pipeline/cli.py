@@ -116,25 +116,17 @@ def cmd_report(settings: Settings) -> None:
         raise AccountingError(f"data-quality totals do not add up: {', '.join(failed)}")
 
 
-def _data_lines_estimate(csv: Path) -> int:
-    """Rows of an existing CSV, estimated from its size (the generated file's 280 B a row)."""
-    from pipeline.sizing import BYTES_PER_ROW
-
-    return csv.stat().st_size // BYTES_PER_ROW["csv"]
-
-
 class AccountingError(RuntimeError):
     """The layers' row counts do not add up."""
 
 
 def cmd_run(settings: Settings) -> None:
-    from pipeline.sizing import preflight
+    from pipeline.sizing import estimated_rows, preflight
 
-    generated = not settings.raw_csv.exists()
-    rows = settings.rows if generated else _data_lines_estimate(settings.raw_csv)
-    preflight(settings.data_dir, rows, with_csv=generated)
-    if generated:
-        cmd_generate(settings)
+    if settings.raw_csv.exists():
+        preflight(settings.data_dir, estimated_rows(settings.raw_csv), with_csv=False)
+    else:
+        cmd_generate(settings)  # checks the disk for the whole run first
     _with_spark(settings, "bronze", "silver")
     cmd_gold(settings)
     cmd_report(settings)

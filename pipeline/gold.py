@@ -331,12 +331,6 @@ SORT_BYTES_PER_ROW = 4096
 # smaller ones let selective reads (a top-N, a name lookup) skip more: the drill-down
 # query reads ~16k rows instead of ~220k.
 ROW_GROUP_SIZE = 16_384
-# Silver is read straight from Parquet by every statement, never copied: each reads only
-# its columns (and tracks_serving only its years), so no step holds a copy of silver.
-# Copying ``t`` into the work database made the 1.2M build about 3 s faster (9.4-9.6 s
-# against 12.7-13.0 s, alternating runs), but at 12M rows the copy spilled 3 GB under the
-# 1GB cap and the build then failed to pin memory for artist_year.
-COPIED_SOURCES: set[str] = set()
 # Statements the build runs at once, on cursors of one connection (see pipeline.sqlgraph).
 # Two keep both cores busy; a third adds contention.
 BUILD_CURSORS = 2
@@ -598,9 +592,13 @@ def _build_steps(silver: Path, sort_rows: int) -> list[Step]:
     """Every statement of the build, each after what it reads: silver into ``work``, the
     helpers there, then the gold tables and the quality tables into ``gold``."""
 
+    # Silver is a view over Parquet, never copied: each statement reads only its columns
+    # (and tracks_serving only its years), so no step holds a copy of silver. Copying ``t``
+    # into the work database made the 1.2M build about 3 s faster (9.4-9.6 s against
+    # 12.7-13.0 s, alternating runs), but at 12M rows the copy spilled 3 GB under the 1GB
+    # cap and the build then failed to pin memory for artist_year.
     def load(name: str, sql: str) -> Step:
-        kind = "TABLE" if name in COPIED_SOURCES else "VIEW"
-        return Step(name, lambda con: con.execute(f"CREATE {kind} work.{name} AS {sql}"))
+        return Step(name, lambda con: con.execute(f"CREATE VIEW work.{name} AS {sql}"))
 
     def make(relation: Relation, database: str) -> Step:
         run = lambda con: _create(con, database, relation, sort_rows)  # noqa: E731

@@ -34,6 +34,11 @@ def estimate(rows: int, with_csv: bool = True) -> dict[str, int]:
     return need
 
 
+def estimated_rows(csv: Path) -> int:
+    """Rows of an existing CSV, estimated from its size (the generated file's bytes a row)."""
+    return Path(csv).stat().st_size // BYTES_PER_ROW["csv"]
+
+
 def free_bytes(path: Path) -> int:
     """Free bytes on the filesystem that holds ``path`` (or its nearest existing parent)."""
     path = Path(path).absolute()
