@@ -56,7 +56,7 @@ def spark(settings):
 
 @pytest.fixture(scope="session")
 def gold(settings) -> GoldReader:
-    return GoldReader(settings.gold_db)
+    return GoldReader(settings.gold_db, settings.serving_memory_limit)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ class Views:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.gold = GoldReader(settings.gold_db)
+        self.gold = GoldReader(settings.gold_db, settings.serving_memory_limit)
         self.reports = Path(settings.reports_dir)
 
     def run(self, name: str, **params: Any) -> Served:

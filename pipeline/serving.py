@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipeline import catalogue
 from pipeline.parsing import sql_literal
+from pipeline.settings import SERVING_MEMORY_LIMIT
 
 
 class GoldMissingError(FileNotFoundError):
@@ -39,14 +40,17 @@ class Served:
         return self.seconds * 1000
 
 
-def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the gold file now at ``path``.
+def open_read_only(
+    path: Path | str, memory_limit: str = SERVING_MEMORY_LIMIT
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the gold file now at ``path``, its buffer pool capped at
+    ``memory_limit`` (DuckDB units, e.g. "512MB") so serving memory does not grow with gold.
 
     The file is attached to a new in-memory database: ``duckdb.connect(path)`` would return
     the process's cached instance of that path while any connection to it is open, and after
     a publish that instance is the previous file. The path comes from settings.
     """
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": memory_limit})
     con.execute(f"ATTACH {sql_literal(str(path))} AS gold (READ_ONLY)")
     con.execute("USE gold")
     return con
@@ -55,8 +59,9 @@ def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
 class GoldReader:
     """Runs catalogue queries against ``gold/spotify.duckdb``; safe to share across threads."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, memory_limit: str = SERVING_MEMORY_LIMIT) -> None:
         self.path = Path(path)
+        self.memory_limit = memory_limit
         self._local = threading.local()
 
     def _file_id(self) -> tuple[int, int, int]:
@@ -75,7 +80,7 @@ class GoldReader:
         if con is None or self._local.file_id != file_id:
             if con is not None:
                 con.close()
-            con = open_read_only(self.path)
+            con = open_read_only(self.path, self.memory_limit)
             self._local.con, self._local.file_id = con, file_id
         return con
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 FULL_ROWS = 1_204_025  # rows in the real Kaggle tracks_features.csv
 DUCKDB_MEMORY_LIMIT = "1GB"
+SERVING_MEMORY_LIMIT = "512MB"  # per serving connection (one per thread)
 
 
 _UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
@@ -91,6 +92,12 @@ class Settings:
     # bounded by this, not by the data.
     duckdb_memory_limit: str = field(
         default_factory=lambda: _env("DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)
+    )
+    # DuckDB's memory cap for each read-only connection serving gold (the dashboard and the
+    # bench open one per thread). Without it DuckDB's buffer pool may grow to 80% of RAM
+    # with gold's blocks, so the serving memory would grow with the data.
+    serving_memory_limit: str = field(
+        default_factory=lambda: _env("SERVING_MEMORY_LIMIT", SERVING_MEMORY_LIMIT)
     )
     # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
     # test can kill a build mid-way.
