@@ -19,6 +19,7 @@ for _key, _value in (
 ):
     os.environ[_key] = _value
 
+import sys  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -34,7 +35,8 @@ from pipeline.catalogue import (  # noqa: E402
     PROFILE_FEATURES,
     TREND_FEATURES,
 )
-from pipeline.settings import Settings  # noqa: E402
+from pipeline.failures import EXIT_BAD_INPUT  # noqa: E402
+from pipeline.settings import Settings, SettingsError  # noqa: E402
 
 DECADES = ["All", *[f"{d}s" for d in range(1900, 2030, 10)]]
 THEME = gr.themes.Soft(
@@ -43,6 +45,12 @@ THEME = gr.themes.Soft(
 )  # fmt: skip
 CONCURRENCY = 8  # views are thread-safe: GoldReader keeps one read-only connection per thread
 SERVED_REPORTS = ("latency.html", "scale.html", "latency.md", "data_quality.md")
+
+
+def _whole(value: int, label: str) -> gr.Number:
+    """A whole-number input that Gradio does not round (``precision=0`` would turn an API
+    call's 1.5 into 2): the catalogue refuses fractions with a message instead."""
+    return gr.Number(value, label=label, step=1)
 
 
 def build_blocks(settings: Settings) -> gr.Blocks:
@@ -60,8 +68,8 @@ def build_blocks(settings: Settings) -> gr.Blocks:
                 features = gr.Dropdown(list(TREND_FEATURES), multiselect=True,
                                        value=["energy", "danceability", "acousticness"],
                                        label="Features")  # fmt: skip
-                t_from = gr.Number(1950, label="From year", precision=0)
-                t_to = gr.Number(2020, label="To year", precision=0)
+                t_from = _whole(1950, "From year")
+                t_to = _whole(2020, "To year")
                 explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
             trend_lines = gr.Plot()
             tr_status = gr.Markdown()
@@ -82,9 +90,9 @@ def build_blocks(settings: Settings) -> gr.Blocks:
             ap_status = gr.Markdown()
             gr.Markdown("### Top artists by tracks")
             with gr.Row():
-                ta_from = gr.Number(2000, label="From year", precision=0)
-                ta_to = gr.Number(2020, label="To year", precision=0)
-                ta_limit = gr.Number(20, label="How many", precision=0)
+                ta_from = _whole(2000, "From year")
+                ta_to = _whole(2020, "To year")
+                ta_limit = _whole(20, "How many")
             top_table = gr.Dataframe(interactive=False)
             ta_status = gr.Markdown()
         with gr.Tab("Explore"):
@@ -99,11 +107,11 @@ def build_blocks(settings: Settings) -> gr.Blocks:
             co_status, km_status = gr.Markdown(), gr.Markdown()
             gr.Markdown("### Tracks")
             with gr.Row():
-                tl_from = gr.Number(2015, label="From year", precision=0)
-                tl_to = gr.Number(2020, label="To year", precision=0)
+                tl_from = _whole(2015, "From year")
+                tl_to = _whole(2020, "To year")
                 tl_explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
                 tl_text = gr.Textbox(label="Title contains")
-                tl_limit = gr.Number(50, label="Limit", precision=0)
+                tl_limit = _whole(50, "Limit")
             track_table = gr.Dataframe(interactive=False)
             tl_status = gr.Markdown()
         with gr.Tab("Data quality"):
@@ -197,13 +205,19 @@ def build_app(settings: Settings) -> FastAPI:
                                server_port=settings.dashboard_port)  # fmt: skip
 
 
-def main() -> None:
+def main() -> int:
+    """Serve until stopped; a bad setting ends with one line and exit 2."""
     settings = Settings()
-    url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
-    print(f"[dashboard] serving {settings.gold_db} and {settings.reports_dir} at {url}")
-    uvicorn.run(build_app(settings), host=settings.dashboard_host, port=settings.dashboard_port,
-                log_level="warning")  # fmt: skip
+    try:
+        host, port = settings.dashboard_host, settings.dashboard_port
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"[dashboard] serving {settings.gold_db} and {settings.reports_dir} at "
+          f"http://{host}:{port}")  # fmt: skip
+    uvicorn.run(build_app(settings), host=host, port=port, log_level="warning")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -92,6 +92,35 @@ class FileScan:
     sha256: str
     data_lines: int  # non-blank lines after the header
     blank_lines: int
+    not_utf8: str | None = None  # where the first bytes that are not UTF-8 are, if any
+
+
+# Compressed or binary files, by their first bytes.
+MAGIC = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"BZh", "bzip2"),
+         (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstandard"), (b"PAR1", "Parquet"),
+         (b"SQLite format 3", "SQLite"), (b"DUCK", "DuckDB"))  # fmt: skip
+HEAD_CHECK_BYTES = 1 << 20  # check_header checks this much for UTF-8 before Spark starts
+
+
+def not_utf8(data: bytes, line: int, offset: int, path: Path) -> str | None:
+    """None when ``data`` (whole lines, the first being line ``line`` at byte ``offset``) is
+    UTF-8; else the one-line error naming the first bad line, byte offset and bytes."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    start = data.rfind(b"\n", 0, bad) + 1
+    end = data.find(b"\n", bad)
+    text = data[start : end if end >= 0 else len(data)].decode("cp1252", "replace")
+    number = line + data.count(b"\n", 0, bad)
+    shown = " ".join(f"0x{b:02x}" for b in data[bad : bad + 2])
+    return (
+        f"{path}: line {number:,}, byte offset {offset + bad:,}: not UTF-8 (bytes {shown}, "
+        f"byte {bad - start + 1} of the line); read as Windows-1252 it says "
+        f"{text[max(0, bad - start - 30) : bad - start + 30]!r}. The file must be UTF-8: "
+        f"convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`"
+    )
 
 
 _BLANK_LINE = re.compile(rb"^[ \t\r\f\v]*\n", re.MULTILINE)
@@ -122,31 +151,50 @@ def scan_file(path: Path, chunk: int = 1 << 22) -> FileScan:
     are cut after their last newline, so every counted line is whole.
     """
     digest, size, lines, blanks = hashlib.sha256(), 0, 0, 0
-    carry = b""
+    carry, bad = b"", None
     with open(path, "rb") as fh:
         while block := fh.read(chunk):
             digest.update(block)
-            size += len(block)
             cut = block.rfind(b"\n") + 1
             whole, carry = (carry + block[:cut], block[cut:]) if cut else (b"", carry + block)
+            if bad is None:  # a newline byte is never inside a UTF-8 sequence
+                bad = not_utf8(whole, lines + 1, size - len(whole) + cut, path)
+            size += len(block)
             lines += whole.count(b"\n")
             if _may_have_blank_line(whole):
                 blanks += len(_BLANK_LINE.findall(whole))
     if carry:  # a last line without a newline
+        bad = bad or not_utf8(carry, lines + 1, size - len(carry), path)
         lines += 1
         blanks += not carry.strip()
-    return FileScan(size, digest.hexdigest(), max(lines - 1 - blanks, 0), blanks)
+    return FileScan(size, digest.hexdigest(), max(lines - 1 - blanks, 0), blanks, bad)
 
 
 def check_header(path: Path) -> None:
     """Raise :class:`InputError` unless the file exists and starts with the schema header."""
     if not path.exists():
         raise InputError(f"{path}: input file not found (run `make data` to generate one)")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected the CSV file")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: file is empty (expected a header and data rows)")
-    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-        first = fh.readline()
-        second = fh.readline()
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_CHECK_BYTES)
+    for magic, kind in MAGIC:
+        if head.startswith(magic):
+            raise InputError(
+                f"{path}: this looks like a {kind} file, not a CSV (it starts with the "
+                f"bytes {magic[:4].hex(' ')}); decompress or convert it to a UTF-8 CSV first"
+            )
+    if (nul := head.find(b"\x00")) >= 0:
+        raise InputError(
+            f"{path}: byte offset {nul:,} is a NUL byte: this is a binary file, not a UTF-8 CSV"
+        )
+    cut = head.rfind(b"\n") + 1 if len(head) == HEAD_CHECK_BYTES else len(head)
+    if problem := not_utf8(head[:cut], 1, 0, path):
+        raise InputError(problem)
+    first, _, rest = head.decode("utf-8", "replace").partition("\n")
+    second = rest.partition("\n")[0]
     header = next(csv.reader([first.rstrip("\r\n")]), [])
     for i, expected in enumerate(RAW_COLUMNS):
         got = header[i] if i < len(header) else None
@@ -249,6 +297,8 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
         good = parsed.filter(F.col(REASON).isNull()).select(*RAW_COLUMNS, ORDER)
         rows_out = write_counted(good, stage / "tracks", compression=BRONZE_CODEC, **WRITE_OPTIONS)
         facts = scan.result()
+        if facts.not_utf8:
+            raise InputError(facts.not_utf8)
         by_reason: Counter[str] = Counter()
         with RecordWriter(QUARANTINE_SCHEMA, stage / "_quarantine") as quarantine:
             if rows_out < facts.data_lines:  # else nothing to find, so no second parse
@@ -274,6 +324,7 @@ def build_bronze(spark: SparkSession, settings: Settings) -> LayerResult:
             )
         result.check_accounting()
         write_manifest(stage, _manifest(result, source, facts, spark, settings))
+        result.check_publishable(settings.max_bad_share)
     return result
 
 

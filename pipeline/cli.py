@@ -1,21 +1,22 @@
 """``python -m pipeline {generate,bronze,silver,gold,report,run,clean}``: the pipeline CLI.
 
-Flags override the environment (see :mod:`pipeline.settings`). Bad input exits with
-status 2 and a one-line message naming the file, line and column; never a traceback.
+Flags override the environment (see :mod:`pipeline.settings`). Every failure ends with one
+line on stderr and the exit status of :mod:`pipeline.failures` (2 bad input or settings, 1 an
+environment fault, 130 Ctrl-C); traces go to a log file that the line names.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.settings import Settings
-
-EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
-EXIT_BAD_INPUT = 2
+from pipeline import failures
+from pipeline.settings import Settings, SettingsError
+from pipeline.sizing import DiskSpaceError
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +69,9 @@ def _with_spark(settings: Settings, *layers: str) -> None:
     builders = {"bronze": build_bronze, "silver": build_silver}
     _check_inputs(settings, layers)
     print(f"[spark] starting session (master {settings.spark_remote or settings.spark_master})")
-    spark, seconds = timed_spark(settings)
+    jvm_log = failures.logs_dir(settings.data_dir) / f"spark-{os.getpid()}.log"
+    with failures.stderr_to(jvm_log):  # the JVM's own stderr (startup notes, traces)
+        spark, seconds = timed_spark(settings)
     print(f"[spark] Spark {spark.version} ready in {seconds:.1f}s")
     for layer in layers:
         print(f"[{layer}] building ...", flush=True)
@@ -143,6 +146,21 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings], None]]] = {
 }
 
 
+# The settings each command reads, checked before it starts (a bad one ends it at once with
+# the variable named); settings other commands use are not read at all.
+_SPARK = ("spark_master", "spark_remote", "max_bad_share")
+_GOLD = ("duckdb_memory_limit", "serving_memory_limit", "gold_pause_s")
+USES: dict[str, tuple[str, ...]] = {
+    "generate": ("rows", "seed", "generate_workers"),
+    "bronze": _SPARK,
+    "silver": _SPARK,
+    "gold": _GOLD,
+    "report": ("serving_memory_limit",),
+    "run": ("rows", "seed", "generate_workers", *_SPARK, *_GOLD),
+    "clean": (),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline", description="Build the spotify-medallion data layers."
@@ -154,21 +172,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _error_types() -> tuple[type[BaseException], ...]:
+    """Errors the user fixes (input, settings) or waits out (a busy layer): exit 2."""
     from pipeline.bronze import InputError
     from pipeline.catalogue import ParamError
     from pipeline.gold import GoldBuildError
-    from pipeline.publish import PublishError
-    from pipeline.sizing import DiskSpaceError
+    from pipeline.publish import LayerBusyError, NotPublishedError, PublishError
 
     return (
-        DiskSpaceError,
         InputError,
         PublishError,
+        LayerBusyError,
+        NotPublishedError,
         FileNotFoundError,
         GoldBuildError,
         AccountingError,
         ParamError,
+        SettingsError,
     )
+
+
+def check_paths(settings: Settings, command: str) -> None:
+    """Folders that are files, or files that are folders, named before anything starts."""
+    data_dir = settings.data_dir
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError(f"DATA_DIR={str(data_dir)!r}: is a file; expected a folder")
+    if command in ("bronze", "run", "generate") and settings.raw_csv.is_dir():
+        raise SettingsError(f"{settings.raw_csv}: is a folder; expected the CSV file (--input)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,20 +206,34 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings().with_overrides(**args)
     _, handler = COMMANDS[command]
     start = time.perf_counter()
+    log = None
     try:
+        for name in USES[command]:
+            getattr(settings, name)  # raises SettingsError naming the variable
+        check_paths(settings, command)
+        log = failures.log_path(settings.data_dir, command)
+        failures.route_python_logs(log)
         if handler is None:
             _with_spark(settings, command)
         else:
             handler(settings)
     except _error_types() as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return failures.EXIT_BAD_INPUT
+    except DiskSpaceError as exc:  # foreseen before anything was written: no trace to keep
+        print(f"error: {exc}", file=sys.stderr)
+        return failures.EXIT_FAULT
     except KeyboardInterrupt:
         print(
             f"[{command}] interrupted: every layer is published whole or not at all, so the "
             "last good output is unchanged",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return failures.EXIT_INTERRUPTED
+    except Exception as exc:
+        trace = failures.write_trace(log or failures.log_path(Path("."), command), exc)
+        where = f"; full trace in {trace}" if trace else ""
+        print(f"error: {command} failed: {failures.describe(exc)}{where}", file=sys.stderr)
+        return failures.EXIT_FAULT
     print(f"[{command}] done in {time.perf_counter() - start:.1f}s")
     return 0

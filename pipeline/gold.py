@@ -355,13 +355,11 @@ class GoldResult:
         )
 
 
-def _silver_snapshot(settings: Settings) -> tuple[Path, dict, str]:
-    """The resolved silver version (stable even if silver is republished), its manifest
-    and the sha256 of that manifest file."""
-    silver = Path(settings.silver_dir).resolve()
+def _silver_snapshot(silver: Path) -> tuple[dict, str]:
+    """The manifest of a silver version and the sha256 of that manifest file."""
     manifest = read_manifest(silver)
     digest = hashlib.sha256((silver / MANIFEST_NAME).read_bytes()).hexdigest()
-    return silver, manifest, digest
+    return manifest, digest
 
 
 def _silver_sources(silver: Path) -> dict[str, str]:
@@ -492,9 +490,16 @@ def _validate(con: duckdb.DuckDBPyConnection, silver_rows: int) -> dict[str, int
 
 
 def build_gold(settings: Settings, verbose: bool = True) -> GoldResult:
-    """Build ``gold/spotify.duckdb`` from silver and publish it atomically."""
+    """Build ``gold/spotify.duckdb`` from silver and publish it atomically, one build at a
+    time, from one silver version (pinned: a republish of silver does not change it)."""
+    gold_dir = Path(settings.gold_dir).absolute()
+    with publish.writer_lock(gold_dir), publish.pinned(settings.silver_dir) as silver:
+        return _build_gold(settings, silver, verbose)
+
+
+def _build_gold(settings: Settings, silver: Path, verbose: bool) -> GoldResult:
     start = time.perf_counter()
-    silver, manifest, manifest_sha = _silver_snapshot(settings)
+    manifest, manifest_sha = _silver_snapshot(silver)
     target = Path(settings.gold_db).absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

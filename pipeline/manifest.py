@@ -35,6 +35,24 @@ class LayerResult:
         if sum(self.dropped_by_reason.values()) != self.rows_dropped:
             raise AssertionError(f"{self.layer}: reasons do not sum to {self.rows_dropped}")
 
+    def check_publishable(self, max_bad_share: float) -> None:
+        """Raise :class:`~pipeline.publish.NotPublishedError` when nothing is left, or when
+        more than ``max_bad_share`` of the rows were dropped: a whole-file problem (wrong
+        delimiter, a column too many) that must not replace a good layer."""
+        from pipeline.publish import NotPublishedError
+
+        share = self.rows_dropped / self.rows_in if self.rows_in else 0.0
+        if self.rows_out and share <= max_bad_share:
+            return
+        verb = "quarantined" if self.layer == "bronze" else "rejected"
+        top = sorted(self.dropped_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        reasons = ", ".join(f"{k} {v:,}" for k, v in top) or "none"
+        why = "no rows left" if not self.rows_out else f"above MAX_BAD_SHARE={max_bad_share:g}"
+        raise NotPublishedError(
+            f"{self.layer} not published: {self.rows_dropped:,} of {self.rows_in:,} rows "
+            f"{verb} ({share:.1%}, {why}); top reasons: {reasons}"
+        )
+
     def summary(self) -> str:
         """One readable line for the console."""
         verb = "quarantined" if self.layer == "bronze" else "rejected"

@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from pipeline import publish
 from pipeline.manifest import read_manifest, utc_now
 from pipeline.serving import open_read_only
 from pipeline.settings import Settings
@@ -208,7 +209,5 @@ def write_report(settings: Settings) -> dict[str, Any]:
         (REPORT_JSON, json.dumps(report, indent=2, default=str) + "\n"),
         (REPORT_MD, render_markdown(report)),
     ):
-        tmp = out_dir / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out_dir / name)
+        publish.write_text_atomic(out_dir / name, text)
     return report

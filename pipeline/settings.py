@@ -8,7 +8,8 @@ the same names (``DATA_DIR``, ``RAW_CSV``, ``ROWS``, ``SEED``, ``SPARK_MASTER``,
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import re
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 FULL_ROWS = 1_204_025  # rows in the real Kaggle tracks_features.csv
@@ -38,6 +39,78 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+class SettingsError(ValueError):
+    """A setting holds a value it does not accept; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A setting that failed to parse. It raises :class:`SettingsError` only when read, so a
+    command fails on the settings it uses and no other (``PORT=abc`` does not stop gold)."""
+
+    message: str
+
+
+MAX_ROWS = 10**10  # 8,000x the real file: far past any disk here, far below int64 overflow
+_WHOLE = re.compile(r"[+-]?\d+")
+_ACCEPTS: dict[str, tuple[str, int, int]] = {}  # field -> (variable, lowest, highest)
+
+
+def _whole(name: str, default: int, low: int, high: int, field_name: str):
+    """The whole number in variable ``name`` (or ``default``), or :class:`Invalid`."""
+    _ACCEPTS[field_name] = (name, low, high)
+    return lambda: check_whole(field_name, _env(name, str(default)))
+
+
+def check_whole(field_name: str, raw: object):
+    """``raw`` as an int when it is a whole number in the field's range, else Invalid."""
+    name, low, high = _ACCEPTS[field_name]
+    text = str(raw).strip()
+    if _WHOLE.fullmatch(text) and low <= int(text) <= high:
+        return int(text)
+    return Invalid(f"{name}={text!r}: expected a whole number from {low:,} to {high:,}")
+
+
+def _number(name: str, default: float, low: float):
+    def parse():
+        raw = _env(name, str(default))
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if value >= low:  # False for nan
+            return value
+        return Invalid(f"{name}={raw!r}: expected a number of at least {low:g}")
+
+    return parse
+
+
+def _share(name: str, default: float):
+    def parse():
+        raw = _env(name, str(default))
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if 0 <= value <= 1:
+            return value
+        return Invalid(f"{name}={raw!r}: expected a share from 0 to 1 (0.05 is 5%)")
+
+    return parse
+
+
+def _size(name: str, default: str):
+    def parse():
+        raw = _env(name, default)
+        try:
+            parse_bytes(raw)
+        except ValueError:
+            return Invalid(f"{name}={raw!r}: expected a size such as 1GB or 512MB")
+        return raw
+
+    return parse
+
+
 def _default_spark_conf() -> dict[str, str]:
     """Extra Spark conf from ``SPARK_CONF`` ("k=v,k2=v2"); empty by default."""
     raw = _env("SPARK_CONF", "")
@@ -54,54 +127,61 @@ class Settings:
         default_factory=lambda: Path(p) if (p := _env("RAW_CSV", "")) else None
     )
     reports_dir: Path = field(default_factory=lambda: Path(_env("REPORTS_DIR", "reports")))
-    rows: int = field(default_factory=lambda: int(_env("ROWS", str(FULL_ROWS))))
-    seed: int = field(default_factory=lambda: int(_env("SEED", "42")))
+    rows: int = field(default_factory=_whole("ROWS", FULL_ROWS, 1, MAX_ROWS, "rows"))
+    seed: int = field(default_factory=_whole("SEED", 42, 0, 2**32 - 1, "seed"))
     spark_master: str = field(default_factory=lambda: _env("SPARK_MASTER", "local[*]"))
     spark_remote: str = field(default_factory=lambda: _env("SPARK_REMOTE", ""))
     spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", "4g"))
     spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
     dashboard_host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
-    dashboard_port: int = field(default_factory=lambda: int(_env("PORT", "7860")))
+    dashboard_port: int = field(default_factory=_whole("PORT", 7860, 1, 65535, "dashboard_port"))
     # Local clusters for `make cluster-up` / `make connect-up` (see pipeline.cluster). The
     # names match the environment variables Spark's own scripts use for the same things.
     cluster_dir: Path = field(default_factory=lambda: Path(_env("SPARK_CLUSTER_DIR", ".spark")))
-    spark_master_port: int = field(default_factory=lambda: int(_env("SPARK_MASTER_PORT", "7077")))
+    spark_master_port: int = field(
+        default_factory=_whole("SPARK_MASTER_PORT", 7077, 1, 65535, "spark_master_port")
+    )
     spark_master_webui_port: int = field(
-        default_factory=lambda: int(_env("SPARK_MASTER_WEBUI_PORT", "8080"))
+        default_factory=_whole("SPARK_MASTER_WEBUI_PORT", 8080, 1, 65535, "spark_master_webui_port")
     )
     # The first worker's web UI port; worker i (1-based) uses this + i - 1 (0: any free port).
     spark_worker_webui_port: int = field(
-        default_factory=lambda: int(_env("SPARK_WORKER_WEBUI_PORT", "8081"))
+        default_factory=_whole("SPARK_WORKER_WEBUI_PORT", 8081, 0, 65535, "spark_worker_webui_port")
     )
-    spark_workers: int = field(default_factory=lambda: int(_env("SPARK_WORKERS", "2")))
-    spark_worker_cores: int = field(default_factory=lambda: int(_env("SPARK_WORKER_CORES", "1")))
+    spark_workers: int = field(default_factory=_whole("SPARK_WORKERS", 2, 1, 64, "spark_workers"))
+    spark_worker_cores: int = field(
+        default_factory=_whole("SPARK_WORKER_CORES", 1, 1, 1024, "spark_worker_cores")
+    )
     spark_worker_memory: str = field(default_factory=lambda: _env("SPARK_WORKER_MEMORY", "2g"))
     spark_connect_port: int = field(
-        default_factory=lambda: int(_env("SPARK_CONNECT_PORT", "15002"))
+        default_factory=_whole("SPARK_CONNECT_PORT", 15002, 1, 65535, "spark_connect_port")
     )
     spark_connect_master: str = field(
         default_factory=lambda: _env("SPARK_CONNECT_MASTER", "local[2]")
     )
-    cluster_timeout_s: float = field(
-        default_factory=lambda: float(_env("SPARK_CLUSTER_TIMEOUT", "90"))
-    )
+    cluster_timeout_s: float = field(default_factory=_number("SPARK_CLUSTER_TIMEOUT", 90, 1))
     # Generator processes (0: one per core). The bytes written do not depend on it.
-    generate_workers: int = field(default_factory=lambda: int(_env("GENERATE_WORKERS", "0")))
+    generate_workers: int = field(
+        default_factory=_whole("GENERATE_WORKERS", 0, 0, 1024, "generate_workers")
+    )
     # DuckDB's memory cap for the gold build and the "DuckDB direct" benchmarks, in DuckDB's
     # units ("1GB", "512MB"). Past it, DuckDB spills to ``spill_dir``; the build's memory is
     # bounded by this, not by the data.
     duckdb_memory_limit: str = field(
-        default_factory=lambda: _env("DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)
+        default_factory=_size("DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)
     )
     # DuckDB's memory cap for each read-only connection serving gold (the dashboard and the
     # bench open one per thread). Without it DuckDB's buffer pool may grow to 80% of RAM
     # with gold's blocks, so the serving memory would grow with the data.
     serving_memory_limit: str = field(
-        default_factory=lambda: _env("SERVING_MEMORY_LIMIT", SERVING_MEMORY_LIMIT)
+        default_factory=_size("SERVING_MEMORY_LIMIT", SERVING_MEMORY_LIMIT)
     )
+    # Bronze and silver are not published when more than this share of their input rows is
+    # quarantined or rejected (or when nothing is left): a whole-file problem, not bad rows.
+    max_bad_share: float = field(default_factory=_share("MAX_BAD_SHARE", 0.05))
     # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
     # test can kill a build mid-way.
-    gold_pause_s: float = field(default_factory=lambda: float(_env("SPOTIFY_GOLD_PAUSE_S", "0")))
+    gold_pause_s: float = field(default_factory=_number("SPOTIFY_GOLD_PAUSE_S", 0, 0))
 
     # --- derived paths (the data layout under DATA_DIR) ---
     @property
@@ -149,12 +229,22 @@ class Settings:
         """Scratch space of out-of-core steps (one folder per running build, then removed)."""
         return self.data_dir / ".spill"
 
+    def __getattribute__(self, name: str):
+        value = object.__getattribute__(self, name)
+        if isinstance(value, Invalid):
+            raise SettingsError(value.message)
+        return value
+
     def with_overrides(self, **changes: object) -> Settings:
-        """A copy with the non-None ``changes`` applied (CLI flags win over env)."""
+        """A copy with the non-None ``changes`` applied (CLI flags win over env), checked as
+        the environment's values are."""
         clean = {k: v for k, v in changes.items() if v is not None}
         if "raw_csv" in clean:
             clean["raw_csv_override"] = Path(clean.pop("raw_csv"))
         for key in ("data_dir", "reports_dir"):
             if key in clean:
                 clean[key] = Path(clean[key])
-        return replace(self, **clean)
+        for key in clean.keys() & _ACCEPTS.keys():
+            clean[key] = check_whole(key, clean[key])
+        kept = {f.name: object.__getattribute__(self, f.name) for f in fields(self)}
+        return Settings(**{**kept, **clean})

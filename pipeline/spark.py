@@ -7,9 +7,11 @@ DataFrame APIs, so the same code runs on all three.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -18,6 +20,8 @@ from pathlib import Path
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
+from pipeline import publish
+from pipeline.failures import logs_dir
 from pipeline.settings import Settings
 
 LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
@@ -81,10 +85,13 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         conf["spark.master"] = settings.spark_master
         conf["spark.driver.memory"] = settings.spark_driver_memory
         jit = " ".join(BATCH_JIT_OPTIONS)
+        log = logs_dir(settings.data_dir).absolute() / f"spark-{os.getpid()}.log"
         conf["spark.driver.extraJavaOptions"] = (
-            f"-Dlog4j2.configurationFile={LOG4J_CONF.as_uri()} {jit}"
+            f"-Dlog4j2.configurationFile={LOG4J_CONF.as_uri()} -Dmedallion.spark.log={log} {jit}"
         )
         conf["spark.executor.extraJavaOptions"] = jit  # a cluster's executors are batch JVMs too
+        if cores:  # local mode: shuffle and spill files under DATA_DIR, removed after the run
+            conf["spark.local.dir"] = str(spark_scratch(settings))
         conf["spark.driver.host"] = "127.0.0.1" if cores else conf.get("spark.driver.host", "")
         if not conf["spark.driver.host"]:
             del conf["spark.driver.host"]
@@ -151,9 +158,22 @@ def session_conf(settings: Settings) -> dict[str, str]:
     return conf
 
 
+def spark_scratch(settings: Settings) -> Path:
+    """``DATA_DIR/.spill/spark-<pid>``: this process's Spark scratch space (local mode)."""
+    return settings.spill_dir.absolute() / f"spark-{os.getpid()}"
+
+
+def _own_scratch(settings: Settings) -> None:
+    """Remove the scratch folders of dead processes now, and this one's at exit."""
+    publish.remove_dead_scratch(settings.spill_dir, "spark")
+    atexit.register(shutil.rmtree, spark_scratch(settings), ignore_errors=True)
+
+
 def get_spark(settings: Settings) -> SparkSession:
     """Build (or reuse) the session described by ``settings``."""
     _apply_environment()
+    if not is_connect(settings) and local_cores(settings.spark_master):
+        _own_scratch(settings)
     if is_connect(settings):
         builder = SparkSession.builder.remote(settings.spark_remote or settings.spark_master)
     else:

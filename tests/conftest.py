@@ -24,8 +24,11 @@ TEST_MASTER = "local[2]"
 
 
 def settings_for(data_dir: Path, raw_csv: Path | None = None, **kw) -> Settings:
-    """Settings pointing at a private data dir (and optionally a given CSV)."""
+    """Settings pointing at a private data dir (and optionally a given CSV). The hand-written
+    fixtures are mostly bad rows on purpose, so no share of bad rows refuses a layer here
+    unless a test asks (``max_bad_share=``)."""
     extra = {"raw_csv": raw_csv} if raw_csv else {}
+    kw.setdefault("max_bad_share", 1.0)
     return Settings().with_overrides(
         data_dir=data_dir, spark_master=TEST_MASTER, reports_dir=data_dir / "reports", **extra, **kw
     )
