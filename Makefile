@@ -160,9 +160,9 @@ lock: ## regenerate requirements.lock from requirements.in (needs network)
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	uv pip compile --universal --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
 
-clean: ## delete built layers (bronze, silver, gold) and generated reports; keep raw data and .venv
+clean: ## delete built layers (bronze, silver, gold), scratch, logs and generated reports; keep raw data and .venv
 	@if [ -x $(VPY) ]; then $(VPY) -m pipeline clean --data-dir $(DATA_DIR); else rm -rf $(DATA_DIR)/bronze $(DATA_DIR)/silver $(DATA_DIR)/gold; fi
-	rm -rf $(DATA_DIR)/.versions
+	rm -rf $(DATA_DIR)/.versions $(DATA_DIR)/.spill $(DATA_DIR)/.logs
 	rm -f $(REPORTS_DIR)/data_quality.md $(REPORTS_DIR)/data_quality.json
 
 distclean: clean ## also delete the raw CSV and .venv

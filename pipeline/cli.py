@@ -97,7 +97,9 @@ def cmd_clean(settings: Settings) -> None:
     for layer in ("bronze", "silver", "gold"):
         remove_layer(settings.data_dir / layer)
     shutil.rmtree(settings.spill_dir, ignore_errors=True)
-    print(f"[clean] removed built layers and spill under {settings.data_dir} (raw data kept)")
+    shutil.rmtree(settings.data_dir / failures.LOGS_DIR, ignore_errors=True)
+    print(f"[clean] removed built layers, scratch and logs under {settings.data_dir} "
+          "(raw data kept)")  # fmt: skip
 
 
 def cmd_gold(settings: Settings) -> None:

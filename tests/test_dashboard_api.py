@@ -89,6 +89,17 @@ def test_explore_endpoints(gradio_client):
     assert status.startswith("Note:") and "at least 1" in status
 
 
+def test_fractions_are_refused_not_rounded(gradio_client):
+    """1.5 where a whole number belongs reaches the catalogue's check (Gradio used to round
+    it to 2 first); a whole number sent as 20.0 is still accepted."""
+    _, status = _call(gradio_client, "/tracks", 1950, 2020, "all", "the", 2.5)
+    assert status.startswith("Note:") and "whole number" in status and "2.5" in status
+    _, status = _call(gradio_client, "/trends", ["energy"], 1990.5, 2010, "all")
+    assert status.startswith("Note:") and "whole number" in status
+    table, status = _call(gradio_client, "/tracks", 1950.0, 2020, "all", "the", 20.0)
+    assert _ok(status) and 0 < len(table["data"]) <= 20
+
+
 def test_report_endpoints(gradio_client, dashboard):
     funnel, reasons, examples, checks = _call(gradio_client, "/data_quality")
     assert "Rows per layer" in funnel["plot"] and "OK" in checks and "FAILED" not in checks

@@ -269,6 +269,18 @@ def test_a_second_build_of_a_layer_stops_at_once(built, tmp_path):
     )
 
 
+def test_a_failed_atomic_write_leaves_no_temp_file(tmp_path):
+    """The report's files are written whole or not at all (a full disk used to leave a
+    0-byte temp file); a killed writer's temp file goes with the next write."""
+    (tmp_path / "report.json").mkdir()  # os.replace onto a folder fails
+    with pytest.raises(OSError):
+        publish.write_text_atomic(tmp_path / "report.json", "{}")
+    dead = tmp_path / ".other.md.tmp-999999999"
+    dead.write_text("half")
+    publish.write_text_atomic(tmp_path / "other.md", "whole")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.md", "report.json"]
+
+
 def test_writer_lock_is_per_layer(tmp_path):
     busy = pytest.raises(LayerBusyError, match=r"another silver build \(pid \d+")
     with publish.writer_lock(tmp_path / "silver"):
