@@ -91,6 +91,18 @@ REAL_ROWS = 1_204_025
 BLOCK_ROWS = 250_000
 # The most popular artists of block 0 (names, ids, genres, eras) are every block's too, so
 # the head of the artist distribution grows with the file, as a real catalogue's does.
+# Characters that repr() escapes, as real artist names carry them, and where they go.
+UNPRINTABLE = (
+    ("\xa0", "end"),  # a trailing no-break space: the most common in catalogues
+    ("\u200b", "inside"),  # zero-width space
+    ("\u3000", "space"),  # ideographic space
+    ("\xa0", "space"),  # no-break space between words
+    ("\xad", "inside"),  # soft hyphen
+    ("\u200e", "end"),  # left-to-right mark
+    ("\t", "space"),  # a tab
+    ("\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f", "end"),  # flag tags
+)
+UNPRINTABLE_ARTIST_SHARE = 0.00015  # of the artist pool: about 1 row in 3,500
 HEAD_ARTISTS = 40
 
 # ---------------------------------------------------------------------------------------------
@@ -1044,6 +1056,7 @@ class _Catalogue:
         self, rows: int, seed: tuple[int, ...], head: dict | None = None, head_weight: float = 1.0
     ) -> None:
         self.rows = rows
+        self.seed = seed
         self.head_weight = head_weight  # scales the head's popularity in a file of many blocks
         self.rng = np.random.default_rng(list(seed))
         self.s = _Stream(np.random.default_rng([*seed, 1]))
@@ -1092,6 +1105,7 @@ class _Catalogue:
             self.a_genre[:k] = h["genre"][:k]
             self.a_lang[:k] = h["lang"][:k]
             self.anchor[:k] = h["anchor"][:k]
+        self._mark_unprintable()
         # Zipf-like popularity: weight 1/sqrt(rank + 1.6); rank = position in the pool.
         self.a_weight = 1.0 / np.sqrt(np.arange(p, dtype=np.float64) + 1.6)
         # a fatter head: the real top-10 credits hold 739-1,753 rows each (FACTS section 6)
@@ -1105,6 +1119,24 @@ class _Catalogue:
         self.composers = [self.namer.composer() for _ in range(max(10, p // 60))]
         self.composer_ids = _ids(rng, len(self.composers)).tolist()
         self.composer_w = 1.0 / np.sqrt(np.arange(len(self.composers), dtype=np.float64) + 1.0)
+
+    def _mark_unprintable(self) -> None:
+        """Give a few artists (never the shared head) a character that ``repr`` escapes, as
+        real names have: about 1 row in 3,500 (FACTS section 14). Their own random stream,
+        so every other draw stays as it was; the kinds take turns, so each one occurs."""
+        rng = np.random.default_rng([*self.seed, 0xE5C])
+        chosen = np.nonzero(rng.random(len(self.a_name)) < UNPRINTABLE_ARTIST_SHARE)[0]
+        first = int(rng.integers(len(UNPRINTABLE)))  # blocks start at different kinds
+        for turn, i in enumerate(chosen[chosen >= HEAD_ARTISTS].tolist(), first):
+            char, where = UNPRINTABLE[turn % len(UNPRINTABLE)]
+            name = self.a_name[i]
+            if where == "space" and " " in name:
+                name = name.replace(" ", char, 1)
+            elif where == "inside":
+                name = name[: len(name) // 2] + char + name[len(name) // 2 :]
+            else:
+                name += char
+            self.a_name[i] = name
 
     # -- albums ----------------------------------------------------------------------------
     def _draw_sizes(self, genre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -10,10 +10,13 @@ runs; the DuckDB forms (SQL text over a column expression) are what the DuckDB r
 silver (:mod:`pipeline.silver_duckdb`) runs. Tests assert that all three agree on every real
 and fixture row.
 
-Supported escapes inside a quoted name are ``\\\\``, ``\\'`` and ``\\"``: ``repr`` writes other
-escapes (``\\n``, ``\\x..``) only for control characters, which the real file does not contain.
-A list using them does not match :data:`LIST_PATTERN`, so silver rejects the row as
-unparseable instead of guessing.
+Inside a quoted name every escape that ``repr()`` of a ``str`` writes is read, as Python
+reads it: ``\\\\ \\' \\" \\n \\r \\t``, ``\\xNN``, ``\\uNNNN`` and ``\\UNNNNNNNN``. ``repr`` escapes
+every character that is not printable: a no-break space, a zero-width space, a soft hyphen,
+tag characters (real names carry them, about 1 row in 3,500). An escape ``repr`` never
+writes (``\\a``, ``\\N{...}``, octal), an escape naming a surrogate or a code point above
+U+10FFFF, or anything else that is not a list of quoted strings makes the field unparseable:
+silver rejects the row instead of guessing.
 """
 
 from __future__ import annotations
@@ -25,16 +28,21 @@ import re
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-# One quoted element: single- or double-quoted, with only \\ \' \" escapes. Possessive
-# quantifiers keep the Java regex linear on long lists.
-ELEMENT_PATTERN = r"""'(?:[^'\\]|\\[\\'"])*+'|"(?:[^"\\]|\\[\\'"])*+\""""
+# The escapes of a str's repr (Python also reads upper-case hex digits, and so do we).
+ESCAPE = r"""\\(?:[\\'"nrt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"""
+# One quoted element: single- or double-quoted, with those escapes. Possessive quantifiers
+# keep the Java regex linear on long lists.
+ELEMENT_PATTERN = rf"""'(?:[^'\\]|{ESCAPE})*+'|"(?:[^"\\]|{ESCAPE})*+\""""
 LIST_PATTERN = rf"^\[(?:(?:{ELEMENT_PATTERN})(?:, (?:{ELEMENT_PATTERN}))*)?\]$"
 # The same patterns for RE2 (DuckDB) and Python, which have no possessive quantifiers. RE2
 # never backtracks, and an element's character classes exclude its closing quote, so the
 # greedy forms match exactly the same text.
 RE2_ELEMENT_PATTERN = ELEMENT_PATTERN.replace("*+", "*")
 RE2_LIST_PATTERN = LIST_PATTERN.replace("*+", "*")
-_UNESCAPE = r"\\([\\'\"])"
+# A quoted name's inside, cut into escapes and runs of plain text.
+TOKEN_PATTERN = rf"{ESCAPE}|[^\\]+"
+CONTROL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}  # the rest stand for themselves
+MAX_CODE_POINT, SURROGATES = 0x10FFFF, (0xD800, 0xDFFF)
 _SPLIT_MARK = "\x01"  # stands in for the ', ' separator in the fast path
 
 DATE_FORMATS = {  # precision -> (regex, suffix appended to reach a full date)
@@ -51,8 +59,16 @@ def parse_artist_list(text: str | None) -> list[str] | None:
     """Reference parse of a list repr; None if it is not a list of strings we support."""
     if text is None or not re.fullmatch(RE2_LIST_PATTERN, text):
         return None
-    value = ast.literal_eval(text)
-    return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):  # e.g. an escape past U+10FFFF
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    low, high = SURROGATES
+    if any(low <= ord(c) <= high for name in value for c in name):
+        return None  # a lone surrogate is not text: no UTF-8 file or engine can hold it
+    return value
 
 
 def spark_artist_list(col: Column) -> Column:
@@ -63,7 +79,8 @@ def spark_artist_list(col: Column) -> Column:
     splitting on it is exact. It still must look like ``['...', ...]`` with no stray
     quote. The separators are first replaced by a control character (a field that holds
     one takes the full path), because Spark's ``split`` on one plain character skips the
-    regex engine. Everything else goes through the full element regex.
+    regex engine. Everything else goes through the full element regex, and each name's
+    escapes are decoded (:func:`_spark_unescape`).
     """
     simple = ~col.contains('"') & ~col.contains("\\") & ~col.contains(_SPLIT_MARK)
     inner = col.substr(F.lit(3), F.length(col) - 4)
@@ -75,18 +92,36 @@ def spark_artist_list(col: Column) -> Column:
         well_formed, F.split(marked, _SPLIT_MARK)
     )
     elements = F.regexp_extract_all(col, F.lit(ELEMENT_PATTERN), 0)
-    names = F.transform(
-        elements,
-        lambda e: F.regexp_replace(e.substr(F.lit(2), F.length(e) - 2), _UNESCAPE, "$1"),
-    )
-    return F.when(simple, fast).otherwise(F.when(col.rlike(LIST_PATTERN), names))
+    names = F.transform(elements, lambda e: _spark_unescape(e.substr(F.lit(2), F.length(e) - 2)))
+    full = F.when(col.rlike(LIST_PATTERN) & ~F.exists(names, lambda n: n.isNull()), names)
+    return F.when(simple, fast).otherwise(full)
+
+
+def _spark_unescape(text: Column) -> Column:
+    """A quoted name's inside with its escapes decoded; null if one names no character."""
+    tokens = F.regexp_extract_all(text, F.lit(TOKEN_PATTERN), 0)
+
+    def decode(token: Column) -> Column:
+        kind, digits = token.substr(2, 1), token.substr(3, 8)
+        code = F.conv(digits, 16, 10).cast("long")
+        char = F.decode(F.unhex(F.lpad(digits, 8, "0")), "UTF-32")
+        low, high = SURROGATES
+        valid = (code < low) | ((code > high) & (code <= MAX_CODE_POINT))
+        out = F.when(~token.startswith("\\"), token)
+        for letter, control in CONTROL_ESCAPES.items():
+            out = out.when(kind == letter, F.lit(control))
+        return out.when(kind.isin("x", "u", "U"), F.when(valid, char)).otherwise(kind)
+
+    decoded = F.transform(tokens, decode)
+    return F.when(~F.exists(decoded, lambda t: t.isNull()), F.array_join(decoded, ""))
 
 
 def duckdb_artist_list_sql(expr: str) -> str:
     """DuckDB form of :func:`spark_artist_list`: ``VARCHAR[]``, or NULL if unparseable.
 
     SQL over the column expression ``expr``, with Spark's fast path (about three times
-    faster than the regex here too), then the full regex with RE2's pattern.
+    faster than the regex here too), then the full regex with RE2's pattern and each name's
+    escapes decoded (:func:`_duckdb_unescape_sql`).
     """
     opening, closing, quote = sql_literal("['"), sql_literal("']"), sql_literal("'")
     sep, backslash = sql_literal("', '"), sql_literal("\\")
@@ -99,12 +134,39 @@ def duckdb_artist_list_sql(expr: str) -> str:
         f"CASE WHEN {expr} = '[]' THEN []::VARCHAR[] "
         f"WHEN {well_formed} THEN string_split({inner}, {sep}) END"
     )
-    unquote = f"regexp_replace(substr(e, 2, length(e) - 2), {sql_literal(_UNESCAPE)}, '\\1', 'g')"
     elements = f"regexp_extract_all({expr}, {sql_literal(RE2_ELEMENT_PATTERN)})"
-    names = f"list_transform({elements}, lambda e: {unquote})"
-    full = f"CASE WHEN regexp_matches({expr}, {sql_literal(RE2_LIST_PATTERN)}) THEN {names} END"
+    name = _duckdb_unescape_sql("substr(e, 2, length(e) - 2)")
+    names = f"list_transform({elements}, lambda e: {name})"
+    # (DuckDB allows no subquery in a lambda, so a checked list is spelled out twice.)
+    full = (
+        f"CASE WHEN regexp_matches({expr}, {sql_literal(RE2_LIST_PATTERN)}) "
+        f"AND list_count({names}) = len({names}) THEN {names} END"
+    )
     simple = f"NOT contains({expr}, '\"') AND NOT contains({expr}, {backslash})"
     return f"CASE WHEN {simple} THEN {fast} ELSE {full} END"
+
+
+def _duckdb_unescape_sql(text: str) -> str:
+    """DuckDB form of :func:`_spark_unescape` over the SQL expression ``text``."""
+    kind = "substr(t, 2, 1)"
+    code = "CAST('0x' || substr(t, 3) AS BIGINT)"
+    low, high = SURROGATES
+    valid = f"({code} < {low} OR ({code} > {high} AND {code} <= {MAX_CODE_POINT}))"
+    controls = " ".join(
+        f"WHEN {kind} = '{letter}' THEN chr({ord(control)})"
+        for letter, control in CONTROL_ESCAPES.items()
+    )
+    decode = (
+        f"CASE WHEN NOT starts_with(t, {sql_literal(chr(92))}) THEN t {controls} "
+        f"WHEN {kind} IN ('x', 'u', 'U') "
+        f"THEN CASE WHEN {valid} THEN chr(CAST({code} AS INTEGER)) END "
+        f"ELSE {kind} END"
+    )
+    tokens = f"regexp_extract_all({text}, {sql_literal(TOKEN_PATTERN)})"
+    decoded = f"list_transform({tokens}, lambda t: {decode})"
+    return (
+        f"CASE WHEN list_count({decoded}) = len({decoded}) THEN array_to_string({decoded}, '') END"
+    )
 
 
 # --- release_date --------------------------------------------------------------------

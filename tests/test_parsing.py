@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import csv
 import datetime as dt
+import random
 
 import pytest
 
@@ -41,17 +42,71 @@ ARTIST_CASES = [
     ("['']", [""]),
     ("['Mark\x01Inside', 'B']", ["Mark\x01Inside", "B"]),  # the fast path's split marker
     ("[]", []),
+    # Every escape repr writes for a character that is not printable (issue 17).
+    ("['Trailing\\xa0']", ["Trailing\xa0"]),  # no-break space
+    ("['Zero\\u200bWidth', 'Ideo\\u3000Space']", ["Zero\u200bWidth", "Ideo\u3000Space"]),
+    ("['Soft\\xadHyphen', 'Line\\u2028Sep']", ["Soft\xadHyphen", "Line\u2028Sep"]),
+    ("['Tag\\U000e0041\\U000e007f']", ["Tag\U000e0041\U000e007f"]),
+    ("['Tab\\tNew\\nRet\\r', 'Bell\\x07']", ["Tab\tNew\nRet\r", "Bell\x07"]),
+    ("[\"It's \\u200b\", 'x\\\\u200b']", ["It's \u200b", "x\\u200b"]),
+    ("['Upper\\xA0Hex']", ["Upper\xa0Hex"]),  # Python reads upper-case hex digits too
     ("['" + "', '".join(f"P{i}" for i in range(19)) + "']", [f"P{i}" for i in range(19)]),
 ]
 BAD_ARTISTS = [
     "['Unclosed', 'List'",
     "'No brackets'",
     "['a','b']",  # Python would accept this, but repr never writes it: reject, don't guess
-    "['a\\nb']",  # an escape repr only uses for control characters
+    "['a\\qb']",  # not an escape at all
+    "['\\a']",  # an escape Python reads but repr never writes (it writes \x07)
+    "['\\101']",  # octal: the same
+    "['\\N{EM DASH}']",  # a named escape: the same
+    "['\\x4']",  # too few hex digits
+    "['\\ud800']",  # a lone surrogate: not text
+    "['\\U00110000']",  # past U+10FFFF
     "['It's']",
     "Plain text",
     "",
 ]
+
+
+def random_lists(count: int, seed: int = 17) -> list[str]:
+    """``repr()`` of random lists of random strings: every unicode plane and category
+    (non-printable ones, which repr escapes, included; lone surrogates excluded), quotes,
+    backslashes, commas, ``', '`` and the fast path's split mark."""
+    rng = random.Random(seed)
+    specials = ["'", '"', "\\", ",", "', '", '", "', "\x01", "\xa0", "\u200b", "\n", " "]
+    planes = [(0x20, 0x7E), (0x80, 0x2FF), (0x2000, 0x206F), (0x3000, 0x30FF),
+              (0x4E00, 0x9FFF), (0xE000, 0xF8FF), (0xFFF0, 0xFFFF), (0x10000, 0x1FFFF),
+              (0xE0000, 0xE007F), (0xF0000, 0x10FFFF), (0x0, 0x1F)]  # fmt: skip
+
+    def char() -> str:
+        if rng.random() < 0.2:
+            return rng.choice(specials)
+        low, high = rng.choice(planes)
+        code = rng.randint(low, high)
+        return chr(code) if not 0xD800 <= code <= 0xDFFF else "x"
+
+    def name() -> str:
+        return "".join(char() for _ in range(rng.choice([0, 1, 3, 8, 20])))
+
+    return [repr([name() for _ in range(rng.choice([0, 1, 1, 2, 3, 6]))]) for _ in range(count)]
+
+
+PROPERTY_LISTS = random_lists(4000)
+
+
+def test_random_reprs_parse_as_python_parses_them():
+    """Every repr of a list of strings parses exactly as ``ast.literal_eval`` reads it."""
+    assert [parse_artist_list(t) for t in PROPERTY_LISTS] == [
+        ast.literal_eval(t) for t in PROPERTY_LISTS
+    ]
+    kinds = "".join(PROPERTY_LISTS)
+    for escape in ("\\x", "\\u", "\\U", "\\n", "\\t", "\\'", "\\\\", '"'):
+        assert escape in kinds  # the sample covers each kind
+
+
+def test_spark_artist_parser_on_random_reprs(spark):
+    _assert_spark_matches_python(spark, PROPERTY_LISTS)
 
 
 @pytest.mark.parametrize(("text", "expected"), ARTIST_CASES)

@@ -24,7 +24,13 @@ from pipeline.silver import TRACK_COLUMNS, build_silver
 from pipeline.silver_duckdb import build_silver_duckdb, fingerprint, reject_rules_sql
 from tests.conftest import FIXTURE_CSV, settings_for
 from tests.test_bronze import GOOD, HEADER, QUARANTINE_CASES, _swap
-from tests.test_parsing import ARTIST_CASES, BAD_ARTISTS, DATE_CASES, _artist_fields
+from tests.test_parsing import (
+    ARTIST_CASES,
+    BAD_ARTISTS,
+    DATE_CASES,
+    PROPERTY_LISTS,
+    _artist_fields,
+)
 
 # Edges of the fast path (no double quote, no backslash) that the regex path decides alike.
 FAST_PATH_EDGES = [
@@ -47,6 +53,11 @@ def test_duckdb_artist_parser_matches_python():
     texts = [t for t, _ in ARTIST_CASES] + BAD_ARTISTS + FAST_PATH_EDGES + [None]
     texts += _artist_fields(FIXTURE_CSV)
     assert _duck(duckdb_artist_list_sql, texts) == [parse_artist_list(t) for t in texts]
+
+
+def test_duckdb_artist_parser_on_random_reprs():
+    expected = [parse_artist_list(t) for t in PROPERTY_LISTS]
+    assert _duck(duckdb_artist_list_sql, PROPERTY_LISTS) == expected
 
 
 def test_duckdb_artist_parser_on_real_sample(real_sample):
