@@ -18,7 +18,7 @@ GOOD = FIXTURE_CSV.read_text(encoding="utf-8").splitlines()[1:4]  # three valid 
 def test_fixture_contract(fixture_layers, spark):
     settings, bronze, _ = fixture_layers
     manifest = read_manifest(settings.bronze_dir)
-    assert manifest["rows_in"] == 36 == bronze.rows_out
+    assert manifest["rows_in"] == 39 == bronze.rows_out
     assert manifest["rows_in"] == manifest["rows_out"] + manifest["rows_quarantined"]
     assert manifest["rows_quarantined"] == 0
     assert manifest["input"]["bytes"] == FIXTURE_CSV.stat().st_size

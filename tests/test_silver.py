@@ -53,11 +53,11 @@ def test_fixture_rejects_each_rule(fixture_layers, spark):
     assert [r["reject_reason"] for r in dup] == ["duplicate_id"]
     assert dup[0]["name"] == "Duplicate Of Plain Song"  # the later row is the one rejected
     manifest = read_manifest(settings.silver_dir)
-    assert manifest["rows_in"] == 36
+    assert manifest["rows_in"] == 39
     assert manifest["rows_rejected"] == len(EXPECTED_REJECTS) + 1
     assert manifest["rows_in"] == manifest["rows_out"] + manifest["rows_rejected"]
     assert sum(manifest["rejects_by_reason"].values()) == manifest["rows_rejected"]
-    assert silver.rows_out == 36 - 15
+    assert silver.rows_out == 39 - 15
 
 
 def test_duplicate_ids_on_both_lookup_paths(spark, monkeypatch):
@@ -113,6 +113,11 @@ def test_fixture_parsed_values(fixture_layers, spark):
     assert rows[tid(15)]["loudness"] == 2.5
     assert rows[tid(21)]["year"] == 1908  # plausible-looking old date: kept (flagged in DQ)
     assert {rows[tid(19)]["explicit"], rows[tid(20)]["explicit"]} == {True, False}  # twins kept
+    # Names with characters repr() escapes (issue 17): parsed exactly, not rejected.
+    assert rows[tid(35)]["artists"] == ["Trailing\xa0", "Zero\u200bWidth"]
+    flag = "Flag \U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    assert rows[tid(36)]["artists"] == [flag, "Tab\tName"]
+    assert rows[tid(37)]["artists"] == ["It's\u3000Me", "Soft\xadHyphen"]
 
 
 def test_fixture_derived_columns(fixture_layers, spark):
