@@ -193,7 +193,9 @@ def check_header(path: Path) -> None:
     cut = head.rfind(b"\n") + 1 if len(head) == HEAD_CHECK_BYTES else len(head)
     if problem := not_utf8(head[:cut], 1, 0, path):
         raise InputError(problem)
-    first, _, rest = head.decode("utf-8", "replace").partition("\n")
+    # A UTF-8 byte-order mark (Excel writes one) is not part of the header; Spark skips
+    # the header line whole, so no value changes. CRLF line ends are read as LF ones.
+    first, _, rest = head.decode("utf-8", "replace").removeprefix("\ufeff").partition("\n")
     second = rest.partition("\n")[0]
     header = next(csv.reader([first.rstrip("\r\n")]), [])
     for i, expected in enumerate(RAW_COLUMNS):

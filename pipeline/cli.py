@@ -31,6 +31,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def cmd_generate(settings: Settings) -> None:
     from pipeline.generate import generate_csv
     from pipeline.sizing import preflight
+    from pipeline.unpack import find_archive, resolve_input
+
+    if not settings.raw_csv.exists() and find_archive(settings.raw_csv.parent):
+        resolve_input(settings)  # the Kaggle download was put there: unpack it instead
+        return
 
     preflight(settings.raw_csv.parent, settings.rows)
     print(f"[generate] writing {settings.rows:,} rows (seed {settings.seed}) to {settings.raw_csv}")
@@ -65,8 +70,11 @@ def _with_spark(settings: Settings, *layers: str) -> None:
     from pipeline.bronze import build_bronze
     from pipeline.silver import build_silver
     from pipeline.spark import timed_spark
+    from pipeline.unpack import resolve_input
 
     builders = {"bronze": build_bronze, "silver": build_silver}
+    if layers[0] == "bronze":
+        settings = resolve_input(settings)
     _check_inputs(settings, layers)
     print(f"[spark] starting session (master {settings.spark_remote or settings.spark_master})")
     jvm_log = failures.logs_dir(settings.data_dir) / f"spark-{os.getpid()}.log"
@@ -127,7 +135,9 @@ class AccountingError(RuntimeError):
 
 def cmd_run(settings: Settings) -> None:
     from pipeline.sizing import estimated_rows, preflight
+    from pipeline.unpack import resolve_input
 
+    settings = resolve_input(settings)
     if settings.raw_csv.exists():
         preflight(settings.data_dir, estimated_rows(settings.raw_csv), with_csv=False)
     else:
@@ -179,9 +189,11 @@ def _error_types() -> tuple[type[BaseException], ...]:
     from pipeline.catalogue import ParamError
     from pipeline.gold import GoldBuildError
     from pipeline.publish import LayerBusyError, NotPublishedError, PublishError
+    from pipeline.unpack import ArchiveError
 
     return (
         InputError,
+        ArchiveError,
         PublishError,
         LayerBusyError,
         NotPublishedError,
