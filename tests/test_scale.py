@@ -139,6 +139,25 @@ def test_gold_past_its_cap_fails_with_one_line_and_leaves_nothing(gold_layers, t
     assert not list(settings.gold_dir.glob(".spotify.duckdb.tmp-*"))
 
 
+def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
+    """One year holding more rows than a run is sorted in ranges of names (NULLs last), and
+    the stored order is the single sort's, ties included."""
+    from pipeline.gold import Relation, _create, _split_ranges
+
+    con = duckdb.connect()
+    con.execute("""CREATE TEMP TABLE t AS SELECT (i % 3) + 2000 AS year,
+                   CASE WHEN i % 17 = 0 THEN NULL ELSE chr(CAST(65 + (i * 7) % 26 AS INTEGER)) || (i % 5) END
+                     AS name, i AS id FROM range(3000) r(i)""")  # fmt: skip
+    con.execute("ATTACH ':memory:' AS out")
+    relation = Relation("s", "SELECT year, name, id FROM t", "year DESC, name, id",
+                        sorted_in_runs_of="year", split_runs_by="name")  # fmt: skip
+    _create(con, "out", relation, sort_rows=150)  # every year (1,000 rows) is cut
+    stored = con.execute("SELECT year, name, id FROM out.s ORDER BY rowid").fetchall()
+    expected = con.execute("SELECT year, name, id FROM t ORDER BY year DESC, name, id")
+    assert stored == expected.fetchall()
+    assert len(_split_ranges(con, relation, 2000, 7)) == 7  # the year was cut
+
+
 def test_sort_runs_bound_rows_and_keep_order():
     counts = [(2020, 5), (2019, 5), (2018, 3), (1990, 20), (1980, 1)]
     assert sort_runs(counts, 10) == [(2020, 2019), (2018, 2018), (1990, 1990), (1980, 1980)]
