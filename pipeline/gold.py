@@ -343,6 +343,18 @@ RUN_ALONE = ("tracks_serving",)
 # Statements the build runs at once, on cursors of one connection (see pipeline.sqlgraph).
 # Two keep both cores busy; a third adds contention.
 BUILD_CURSORS = 2
+# Silver rows per byte of DUCKDB_MEMORY_LIMIT past which the statements run one at a time:
+# two at once share the cap, and at 60M rows under 1GB two big aggregates (feature_density
+# beside feature_correlations) ran out of it. 12M rows under 1GB ran two at once.
+SERIAL_ROWS_PER_BYTE = 0.02
+
+
+def build_cursors(silver_rows: int, settings: Settings) -> int:
+    """Statements run at once: BUILD_CURSORS, or 1 when silver is large for the cap."""
+    limit = parse_bytes(settings.duckdb_memory_limit)
+    return 1 if silver_rows > SERIAL_ROWS_PER_BYTE * limit else BUILD_CURSORS
+
+
 # Group keys up to this many bits are counted in a perfect hash table (DuckDB's default,
 # 12, is too small for decade x bin x bin: 0.15 s against 0.22 s for the density pairs).
 PERFECT_HASH_BITS = 20
@@ -601,7 +613,8 @@ def _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbo
             time.sleep(settings.gold_pause_s)
 
     sort_rows = parse_bytes(settings.duckdb_memory_limit) // SORT_BYTES_PER_ROW
-    run_steps(con, _build_steps(silver, sort_rows), BUILD_CURSORS, done, prepare=_use_work)
+    cursors = build_cursors(manifest["rows_out"], settings)
+    run_steps(con, _build_steps(silver, sort_rows), cursors, done, prepare=_use_work)
     con.execute("USE gold")
     con.execute("DETACH work")
     con.execute(

@@ -145,9 +145,10 @@ def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     from pipeline.gold import Relation, _create, _split_ranges
 
     con = duckdb.connect()
-    con.execute("""CREATE TEMP TABLE t AS SELECT (i % 3) + 2000 AS year,
-                   CASE WHEN i % 17 = 0 THEN NULL ELSE chr(CAST(65 + (i * 7) % 26 AS INTEGER)) || (i % 5) END
-                     AS name, i AS id FROM range(3000) r(i)""")  # fmt: skip
+    letter = "chr(CAST(65 + (i * 7) % 26 AS INTEGER)) || (i % 5)"
+    con.execute(f"""CREATE TEMP TABLE t AS SELECT (i % 3) + 2000 AS year,
+                    CASE WHEN i % 17 = 0 THEN NULL ELSE {letter} END AS name, i AS id
+                    FROM range(3000) r(i)""")  # fmt: skip
     con.execute("ATTACH ':memory:' AS out")
     relation = Relation("s", "SELECT year, name, id FROM t", "year DESC, name, id",
                         sorted_in_runs_of="year", split_runs_by="name")  # fmt: skip
@@ -156,6 +157,15 @@ def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     expected = con.execute("SELECT year, name, id FROM t ORDER BY year DESC, name, id")
     assert stored == expected.fetchall()
     assert len(_split_ranges(con, relation, 2000, 7)) == 7  # the year was cut
+
+
+def test_large_silver_builds_one_statement_at_a_time(gold_layers):
+    from pipeline.gold import BUILD_CURSORS, build_cursors
+
+    one_gb = gold_layers.with_overrides(duckdb_memory_limit="1GB")
+    assert build_cursors(12_040_250, one_gb) == BUILD_CURSORS
+    assert build_cursors(60_201_250, one_gb) == 1
+    assert build_cursors(60_201_250, one_gb.with_overrides(duckdb_memory_limit="4GB")) == 2
 
 
 def test_sort_runs_bound_rows_and_keep_order():
