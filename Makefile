@@ -37,6 +37,7 @@ help: ## show this help
 	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
 	@echo "  SPARK_MASTER=spark://host:7077 runs Spark on a standalone cluster; SPARK_REMOTE=sc://host:15002 via Spark Connect"
 	@echo "  DUCKDB_MEMORY_LIMIT=1GB caps the gold build (it spills to DATA_DIR/.spill past it); GENERATE_WORKERS=0 uses every core"
+	@echo "  MAX_BAD_SHARE=0.05: bronze/silver are not published past this share of bad rows; RAW_CSV may be the Kaggle archive.zip or a .csv.gz"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
@@ -53,7 +54,7 @@ $(STAMP): requirements.lock pyproject.toml scripts/check-prereqs.sh
 	@touch $@
 	@echo "[setup] done"
 
-data: $(RAW_CSV) ## generate RAW_CSV unless it exists (a real Kaggle file there is used as is)
+data: $(RAW_CSV) ## generate RAW_CSV unless it exists (a real Kaggle file, or its zip in DATA_DIR/raw, is used as is)
 
 # Order-only: an existing CSV (generated or the real Kaggle file) is never remade.
 $(RAW_CSV): | $(STAMP)
