@@ -8,7 +8,6 @@ environment fault, 130 Ctrl-C); traces go to a log file that the line names.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -77,8 +76,7 @@ def _with_spark(settings: Settings, *layers: str) -> None:
         settings = resolve_input(settings)
     _check_inputs(settings, layers)
     print(f"[spark] starting session (master {settings.spark_remote or settings.spark_master})")
-    jvm_log = failures.logs_dir(settings.data_dir) / f"spark-{os.getpid()}.log"
-    with failures.stderr_to(jvm_log):  # the JVM's own stderr (startup notes, traces)
+    with failures.stderr_to(failures.spark_log(settings.data_dir)):  # the JVM's own stderr
         spark, seconds = timed_spark(settings)
     print(f"[spark] Spark {spark.version} ready in {seconds:.1f}s")
     for layer in layers:

@@ -63,9 +63,15 @@ def logs_dir(data_dir: Path) -> Path:
 
 def log_path(data_dir: Path, command: str) -> Path:
     """A new log file's path for ``command`` (older logs past :data:`KEEP_LOGS` removed)."""
-    prune_logs(logs_dir(data_dir))
+    folder = logs_dir(data_dir)
+    prune_logs(folder)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    return logs_dir(data_dir) / f"{command}-{stamp}-{os.getpid()}.log"
+    return folder / f"{command}-{stamp}-{os.getpid()}.log"
+
+
+def spark_log(data_dir: Path) -> Path:
+    """This process's Spark JVM log: its stderr and its log4j output (absolute, for the JVM)."""
+    return logs_dir(data_dir).absolute() / f"spark-{os.getpid()}.log"
 
 
 def route_python_logs(path: Path) -> None:

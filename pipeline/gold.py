@@ -461,14 +461,15 @@ def _split_ranges(
     bounds = [None, *cuts, None]
     parts = []
     for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-        lower = f"{by} >= $lo{i}" if lo is not None else ""
-        upper = f"{by} < $hi{i}" if hi is not None else f"{by} IS NULL"  # NULLs sort last
-        if hi is None:  # the last range: from lo (or everything) up, NULLs included
-            clause = f" AND ({lower} OR {upper})" if lower else ""
-        else:
-            clause = f" AND {lower} AND {upper}" if lower else f" AND {upper}"
-        args = {f"lo{i}": lo} if lo is not None else {}
-        parts.append((clause, args | ({f"hi{i}": hi} if hi is not None else {})))
+        conditions, args = [], {}
+        if lo is not None:  # the last range also holds the NULLs, which sort last
+            lower = f"{by} >= $lo{i}"
+            conditions.append(lower if hi is not None else f"({lower} OR {by} IS NULL)")
+            args[f"lo{i}"] = lo
+        if hi is not None:
+            conditions.append(f"{by} < $hi{i}")
+            args[f"hi{i}"] = hi
+        parts.append(("".join(f" AND {c}" for c in conditions), args))
     return parts
 
 

@@ -116,10 +116,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` whole or not at all; a failed write leaves no temp file
     (and the temp files of killed writers, named by pid, go with the next write)."""
     path = Path(path)
-    for old in path.parent.glob(f".{path.name}.tmp-*"):
-        pid = old.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not pid_alive(int(pid)):
-            old.unlink(missing_ok=True)
+    for old in of_dead_processes(path.parent, f".{path.name}.tmp-*"):
+        old.unlink(missing_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -223,12 +221,21 @@ def remove_layer(layer_path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def of_dead_processes(folder: Path, pattern: str) -> list[Path]:
+    """The paths in ``folder`` matching ``pattern`` whose name ends in ``-<pid>`` of a process
+    that is gone: what killed steps left behind."""
+    found = []
+    for path in Path(folder).glob(pattern):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            found.append(path)
+    return found
+
+
 def remove_dead_scratch(root: Path, name: str) -> None:
     """Remove ``root/<name>-<pid>`` folders whose process is gone (a killed step's)."""
-    for old in Path(root).glob(f"{name}-*"):
-        pid = old.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not pid_alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
+    for old in of_dead_processes(root, f"{name}-*"):
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager

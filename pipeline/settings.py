@@ -7,6 +7,7 @@ the same names (``DATA_DIR``, ``RAW_CSV``, ``ROWS``, ``SEED``, ``SPARK_MASTER``,
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field, fields
@@ -71,30 +72,19 @@ def check_whole(field_name: str, raw: object):
     return Invalid(f"{name}={text!r}: expected a whole number from {low:,} to {high:,}")
 
 
-def _number(name: str, default: float, low: float):
+def _number(name: str, default: float, low: float, high: float = math.inf, accepts: str = ""):
+    """The number in variable ``name`` (or ``default``) from ``low`` to ``high``, or Invalid."""
+    accepts = accepts or f"a number of at least {low:g}"
+
     def parse():
         raw = _env(name, str(default))
         try:
             value = float(raw)
         except ValueError:
-            value = float("nan")
-        if value >= low:  # False for nan
+            value = math.nan
+        if low <= value <= high:  # False for nan
             return value
-        return Invalid(f"{name}={raw!r}: expected a number of at least {low:g}")
-
-    return parse
-
-
-def _share(name: str, default: float):
-    def parse():
-        raw = _env(name, str(default))
-        try:
-            value = float(raw)
-        except ValueError:
-            value = float("nan")
-        if 0 <= value <= 1:
-            return value
-        return Invalid(f"{name}={raw!r}: expected a share from 0 to 1 (0.05 is 5%)")
+        return Invalid(f"{name}={raw!r}: expected {accepts}")
 
     return parse
 
@@ -178,7 +168,9 @@ class Settings:
     )
     # Bronze and silver are not published when more than this share of their input rows is
     # quarantined or rejected (or when nothing is left): a whole-file problem, not bad rows.
-    max_bad_share: float = field(default_factory=_share("MAX_BAD_SHARE", 0.05))
+    max_bad_share: float = field(
+        default_factory=_number("MAX_BAD_SHARE", 0.05, 0, 1, "a share from 0 to 1 (0.05 is 5%)")
+    )
     # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
     # test can kill a build mid-way.
     gold_pause_s: float = field(default_factory=_number("SPOTIFY_GOLD_PAUSE_S", 0, 0))

@@ -21,7 +21,7 @@ from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 from pipeline import publish
-from pipeline.failures import logs_dir
+from pipeline.failures import spark_log
 from pipeline.settings import Settings
 
 LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
@@ -85,7 +85,7 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         conf["spark.master"] = settings.spark_master
         conf["spark.driver.memory"] = settings.spark_driver_memory
         jit = " ".join(BATCH_JIT_OPTIONS)
-        log = logs_dir(settings.data_dir).absolute() / f"spark-{os.getpid()}.log"
+        log = spark_log(settings.data_dir)
         conf["spark.driver.extraJavaOptions"] = (
             f"-Dlog4j2.configurationFile={LOG4J_CONF.as_uri()} -Dmedallion.spark.log={log} {jit}"
         )

@@ -315,6 +315,12 @@ def _start_silver(settings):
     return proc
 
 
+def _finished(proc: subprocess.Popen) -> subprocess.CompletedProcess:
+    """A started process, run to its end, as :func:`one_line` takes it."""
+    out, err = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def _scratch_left(settings) -> list[Path]:
     return list((settings.data_dir / ".spill").glob("spark-*"))
 
@@ -323,12 +329,7 @@ def test_ctrl_c_during_silver_is_one_line_and_leaves_nothing(built):
     before = _layer_state(built)
     proc = _start_silver(built)
     proc.send_signal(signal.SIGINT)
-    proc.stdout.read()
-    err = proc.stderr.read()
-    proc.wait(timeout=120)
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert proc.returncode == 130, err[-3000:]
-    assert len(lines) == 1 and "interrupted" in lines[0], err[-3000:]
+    assert "interrupted" in one_line(_finished(proc), 130)
     assert _layer_state(built) == before
     assert not _scratch_left(built)
     assert not list((built.data_dir / ".versions").glob("silver-*.building"))
@@ -339,13 +340,9 @@ def test_killed_spark_jvm_is_one_line_with_the_log(built):
     proc = _start_silver(built)
     for pid in _children(proc.pid):  # the JVM pyspark launched
         os.kill(pid, signal.SIGKILL)
-    proc.stdout.read()
-    err = proc.stderr.read()
-    proc.wait(timeout=120)
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert proc.returncode == 1, err[-3000:]
-    assert len(lines) == 1 and "the Spark JVM stopped" in lines[0], err[-3000:]
-    log = Path(lines[0].rsplit("full trace in ", 1)[1])
+    line = one_line(_finished(proc), 1)
+    assert "the Spark JVM stopped" in line
+    log = Path(line.rsplit("full trace in ", 1)[1])
     assert log.is_file() and "Traceback" in log.read_text()
     assert _layer_state(built) == before
     assert not _scratch_left(built)
