@@ -6,8 +6,10 @@ Timing policy lives here and in :mod:`bench.policy`, so every suite times the sa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -59,16 +61,22 @@ def gold(settings) -> GoldReader:
     return GoldReader(settings.gold_db, settings.serving_memory_limit)
 
 
+@contextlib.contextmanager
+def capped_duckdb(settings: Settings, name: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB on the engine's threads, under the gold build's memory cap and
+    spill folder (DUCKDB_MEMORY_LIMIT): the bench's memory does not grow with the data."""
+    with scratch_dir(settings.spill_dir, name) as spill, duckdb.connect() as con:
+        con.execute("SET threads = $n", {"n": threads_of(settings)})
+        limit_memory(con, settings, spill)
+        yield con
+
+
 @pytest.fixture(scope="session")
 def duck_silver(settings):
     """An in-memory DuckDB whose gold table names are views over silver Parquet."""
-    with scratch_dir(settings.spill_dir, "bench-duckdb") as spill:
-        con = duckdb.connect()
-        con.execute("SET threads = $n", {"n": threads_of(settings)})
-        limit_memory(con, settings, spill)  # the gold build's cap and spill
+    with capped_duckdb(settings, "bench-duckdb") as con:
         silver_views(con, settings)
         yield con
-        con.close()
 
 
 class LazyAnswers(dict):

@@ -17,11 +17,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from bench import policy
-from bench.conftest import LazyAnswers, common_info, record_failure, threads_of
+from bench.conftest import LazyAnswers, capped_duckdb, common_info, record_failure
 from pipeline.bronze import READ_OPTIONS
 from pipeline.catalogue import compare_frames
 from pipeline.manifest import dir_bytes
@@ -47,8 +46,17 @@ def engines(settings, spark):
         "csv_tracks"
     )
     spark.read.parquet(str(silver)).createOrReplaceTempView("pq_tracks")
-    con = duckdb.connect()
-    con.execute("SET threads = $n", {"n": threads_of(settings)})
+    with capped_duckdb(settings, "bench-storage") as con:
+        _duckdb_views(con, csv_path, silver)
+        yield {
+            "spark": lambda sql: spark.sql(sql).toPandas(),
+            "duckdb": lambda sql: con.execute(sql).df(),
+            "spark_read": lambda sql: spark_files_read(spark, sql),
+            "duckdb_read": lambda sql: duckdb_files_read(con, sql),
+        }
+
+
+def _duckdb_views(con, csv_path: str, silver: Path) -> None:
     columns = ", ".join(f"'{k}': '{v}'" for k, v in duckdb_columns().items())
     con.execute(
         f"CREATE VIEW csv_tracks AS SELECT * FROM read_csv('{csv_path}', header = true, "
@@ -58,13 +66,6 @@ def engines(settings, spark):
         f"CREATE VIEW pq_tracks AS SELECT * FROM read_parquet('{silver}/*/*.parquet', "
         "hive_partitioning = true)"
     )
-    yield {
-        "spark": lambda sql: spark.sql(sql).toPandas(),
-        "duckdb": lambda sql: con.execute(sql).df(),
-        "spark_read": lambda sql: spark_files_read(spark, sql),
-        "duckdb_read": lambda sql: duckdb_files_read(con, sql),
-    }
-    con.close()
 
 
 def spark_files_read(spark, sql: str) -> dict[str, int] | None:
@@ -144,8 +145,11 @@ def test_storage_bytes(benchmark, settings, env, tmp_path):
     layout). extra_info: bytes on disk of the CSV, bronze, silver and that reference."""
     silver = Path(settings.silver_dir).resolve()
     target = tmp_path / "duckdb_tracks.parquet"
-    con = duckdb.connect()
-    con.execute("SET threads = $n", {"n": threads_of(settings)})
+    with capped_duckdb(settings, "bench-storage-bytes") as con:
+        _storage_bytes(benchmark, settings, env, silver, target, con)
+
+
+def _storage_bytes(benchmark, settings, env, silver: Path, target: Path, con) -> None:
     sql = (
         f"COPY (SELECT * FROM read_parquet('{silver}/tracks/*/*.parquet', "
         f"hive_partitioning = true)) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
@@ -165,4 +169,3 @@ def test_storage_bytes(benchmark, settings, env, tmp_path):
         sizes=sizes, ratios={k: v / csv_bytes for k, v in sizes.items()},
         **common_info(env, settings),
     )  # fmt: skip
-    con.close()

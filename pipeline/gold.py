@@ -26,7 +26,9 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import math
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -86,6 +88,21 @@ class Relation:
     # rows than a run holds is cut into ranges of it (at 50x, one year is 3.5M rows).
     split_runs_by: str = ""
 
+    def query(self, bucket: int = 0, buckets: int = 1) -> str:
+        """The SQL, reading only hash bucket ``bucket`` of ``buckets`` where it says
+        ``IN_BUCKET(column)``: the build inserts a large join a bucket at a time."""
+        if buckets == 1:
+            return IN_BUCKET.sub("true", self.sql)
+        return IN_BUCKET.sub(rf"hash(\1) % {buckets} = {bucket}", self.sql)
+
+    @property
+    def bucketed(self) -> bool:
+        return bool(IN_BUCKET.search(self.sql))
+
+
+# Marks a filter that cuts a relation into hash buckets of a column (see Relation.query).
+IN_BUCKET = re.compile(r"IN_BUCKET\(([\w.]+)\)")
+
 
 # Relations several tables share, computed once before them (work tables during the
 # build; views for the "DuckDB direct on silver" benchmark, like ``t`` and ``ta``).
@@ -100,13 +117,15 @@ HELPERS: tuple[Relation, ...] = (
     ),
     Relation(
         # Each (artist, track) once, by artist number (the artist tables then group on an
-        # integer, not a 22-character id), with the track columns they aggregate.
+        # integer, not a 22-character id), with the track columns they aggregate. Built a
+        # bucket of track ids at a time: at 60M rows the whole join ran out of a 1GB cap.
         "artist_tracks",
         f"""SELECT p.artist_num, t.album_id, t.year, t.explicit,
                    {", ".join(f"t.{f}" for f in ARTIST_FEATURES)}
             FROM (SELECT DISTINCT n.artist_num, a.track_id
-                  FROM ta a JOIN artist_numbers n USING (artist_id)) p
-            JOIN t ON t.id = p.track_id""",
+                  FROM ta a JOIN artist_numbers n USING (artist_id)
+                  WHERE IN_BUCKET(a.track_id)) p
+            JOIN (SELECT * FROM t WHERE IN_BUCKET(t.id)) t ON t.id = p.track_id""",
         after=("t", "artist_numbers"),
     ),
     Relation(
@@ -349,10 +368,29 @@ BUILD_CURSORS = 2
 SERIAL_ROWS_PER_BYTE = 0.02
 
 
-def build_cursors(silver_rows: int, settings: Settings) -> int:
-    """Statements run at once: BUILD_CURSORS, or 1 when silver is large for the cap."""
-    limit = parse_bytes(settings.duckdb_memory_limit)
-    return 1 if silver_rows > SERIAL_ROWS_PER_BYTE * limit else BUILD_CURSORS
+# Silver rows per byte of DUCKDB_MEMORY_LIMIT that one bucket of a bucketed relation
+# (artist_tracks) joins at once: 5M rows under 1GB, so 1.2M rows take one bucket, 12M
+# three and 60M thirteen. At 60M rows in one piece the join ran out of a 1GB cap.
+BUCKET_ROWS_PER_BYTE = 0.005
+
+
+@dataclass(frozen=True)
+class MemoryPlan:
+    """How the build stays under DUCKDB_MEMORY_LIMIT whatever silver's size: rows a sort
+    holds, hash buckets a large join is cut into, and statements run at once."""
+
+    sort_rows: int
+    buckets: int = 1
+    cursors: int = BUILD_CURSORS
+
+    @classmethod
+    def of(cls, silver_rows: int, settings: Settings) -> MemoryPlan:
+        limit = parse_bytes(settings.duckdb_memory_limit)
+        return cls(
+            sort_rows=limit // SORT_BYTES_PER_ROW,
+            buckets=max(1, math.ceil(silver_rows / (BUCKET_ROWS_PER_BYTE * limit))),
+            cursors=1 if silver_rows > SERIAL_ROWS_PER_BYTE * limit else BUILD_CURSORS,
+        )
 
 
 # Group keys up to this many bits are counted in a perfect hash table (DuckDB's default,
@@ -404,35 +442,39 @@ def silver_views(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     for name, sql in _silver_sources(Path(settings.silver_dir).resolve()).items():
         con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
     for relation in (*HELPERS, *TABLES):
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {relation.name} AS {relation.sql}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {relation.name} AS {relation.query()}")
 
 
 def _create(
-    con: duckdb.DuckDBPyConnection, database: str, relation: Relation, sort_rows: int
+    con: duckdb.DuckDBPyConnection, database: str, relation: Relation, plan: MemoryPlan
 ) -> None:
     """Create ``database.name`` from ``relation``, stored in its order and text compression.
 
     CREATE TABLE AS cannot choose a column's compression, so the columns are declared from
-    the query's own description first.
+    the query's own description first. A bucketed relation is inserted a bucket at a time.
     """
     virtual, compression = dict(relation.virtual), dict(relation.compression)
-    columns = con.execute(f"DESCRIBE {relation.sql}").fetchall()
+    columns = con.execute(f"DESCRIBE {relation.query()}").fetchall()
     definitions = ", ".join(
         _column(name, type_, compression.get(name), virtual.get(name))
         for name, type_, *_ in columns
     )
     table = f"{database}.{relation.name}"
     con.execute(f"CREATE TABLE {table} ({definitions})")
-    stored = relation.sql
+    if relation.bucketed:  # no stored order: the artist tables aggregate it
+        for bucket in range(plan.buckets):
+            con.execute(f"INSERT INTO {table} BY NAME {relation.query(bucket, plan.buckets)}")
+        return
+    stored = relation.query()
     if virtual:
-        stored = f"SELECT * EXCLUDE ({', '.join(virtual)}) FROM ({relation.sql})"
+        stored = f"SELECT * EXCLUDE ({', '.join(virtual)}) FROM ({stored})"
     order = f" ORDER BY {relation.order}" if relation.order else ""
     if not relation.sorted_in_runs_of:
         con.execute(f"INSERT INTO {table} BY NAME {stored}{order}")
         return
     key = relation.sorted_in_runs_of
-    counts = con.execute(f"SELECT {key}, count(*) FROM ({relation.sql}) GROUP BY {key}").fetchall()
-    rows = dict(counts)
+    counts = con.execute(f"SELECT {key}, count(*) FROM ({stored}) GROUP BY {key}").fetchall()
+    rows, sort_rows = dict(counts), plan.sort_rows
     for high, low in sort_runs(counts, sort_rows):
         where, args = f"{key} BETWEEN $low AND $high", {"low": low, "high": high}
         if low == high and rows[low] > sort_rows and relation.split_runs_by:
@@ -454,7 +496,7 @@ def _split_ranges(
     sorts them). The cut points come from a fixed sample, so any cuts keep the order."""
     key, by = relation.sorted_in_runs_of, relation.split_runs_by
     sample = [r[0] for r in con.execute(
-        f"SELECT {by} FROM ({relation.sql}) WHERE {key} = $v AND {by} IS NOT NULL "
+        f"SELECT {by} FROM ({relation.query()}) WHERE {key} = $v AND {by} IS NOT NULL "
         f"USING SAMPLE reservoir(10000 ROWS) REPEATABLE (42) ORDER BY {by}", {"v": value},
     ).fetchall()]  # fmt: skip
     cuts = sorted({sample[len(sample) * i // pieces] for i in range(1, pieces)} if sample else ())
@@ -613,9 +655,8 @@ def _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbo
         if settings.gold_pause_s:  # test hook: widen the window for a kill test
             time.sleep(settings.gold_pause_s)
 
-    sort_rows = parse_bytes(settings.duckdb_memory_limit) // SORT_BYTES_PER_ROW
-    cursors = build_cursors(manifest["rows_out"], settings)
-    run_steps(con, _build_steps(silver, sort_rows), cursors, done, prepare=_use_work)
+    plan = MemoryPlan.of(manifest["rows_out"], settings)
+    run_steps(con, _build_steps(silver, plan), plan.cursors, done, prepare=_use_work)
     con.execute("USE gold")
     con.execute("DETACH work")
     con.execute(
@@ -648,7 +689,7 @@ def _use_work(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.execute("USE work")
 
 
-def _build_steps(silver: Path, sort_rows: int) -> list[Step]:
+def _build_steps(silver: Path, plan: MemoryPlan) -> list[Step]:
     """Every statement of the build, each after what it reads: silver into ``work``, the
     helpers there, then the gold tables and the quality tables into ``gold``."""
 
@@ -661,7 +702,7 @@ def _build_steps(silver: Path, sort_rows: int) -> list[Step]:
         return Step(name, lambda con: con.execute(f"CREATE VIEW work.{name} AS {sql}"))
 
     def make(relation: Relation, database: str, after: tuple[str, ...] = ()) -> Step:
-        run = lambda con: _create(con, database, relation, sort_rows)  # noqa: E731
+        run = lambda con: _create(con, database, relation, plan)  # noqa: E731
         return Step(relation.name, run, after or relation.after)
 
     steps = [

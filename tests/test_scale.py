@@ -20,6 +20,7 @@ import pytest
 
 from pipeline import generate, records, sizing
 from pipeline.bronze import build_bronze
+from pipeline.catalogue import ARTIST_FEATURES
 from pipeline.gold import TABLES, GoldBuildError, build_gold, sort_runs
 from pipeline.manifest import read_manifest
 from pipeline.silver import build_silver
@@ -142,7 +143,7 @@ def test_gold_past_its_cap_fails_with_one_line_and_leaves_nothing(gold_layers, t
 def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     """One year holding more rows than a run is sorted in ranges of names (NULLs last), and
     the stored order is the single sort's, ties included."""
-    from pipeline.gold import Relation, _create, _split_ranges
+    from pipeline.gold import MemoryPlan, Relation, _create, _split_ranges
 
     con = duckdb.connect()
     letter = "chr(CAST(65 + (i * 7) % 26 AS INTEGER)) || (i % 5)"
@@ -152,20 +153,49 @@ def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     con.execute("ATTACH ':memory:' AS out")
     relation = Relation("s", "SELECT year, name, id FROM t", "year DESC, name, id",
                         sorted_in_runs_of="year", split_runs_by="name")  # fmt: skip
-    _create(con, "out", relation, sort_rows=150)  # every year (1,000 rows) is cut
+    _create(con, "out", relation, MemoryPlan(sort_rows=150))  # every year (1,000 rows) is cut
     stored = con.execute("SELECT year, name, id FROM out.s ORDER BY rowid").fetchall()
     expected = con.execute("SELECT year, name, id FROM t ORDER BY year DESC, name, id")
     assert stored == expected.fetchall()
     assert len(_split_ranges(con, relation, 2000, 7)) == 7  # the year was cut
 
 
-def test_large_silver_builds_one_statement_at_a_time(gold_layers):
-    from pipeline.gold import BUILD_CURSORS, build_cursors
+def test_large_silver_builds_one_statement_at_a_time_and_joins_in_buckets(gold_layers):
+    from pipeline.gold import BUILD_CURSORS, MemoryPlan
 
     one_gb = gold_layers.with_overrides(duckdb_memory_limit="1GB")
-    assert build_cursors(12_040_250, one_gb) == BUILD_CURSORS
-    assert build_cursors(60_201_250, one_gb) == 1
-    assert build_cursors(60_201_250, one_gb.with_overrides(duckdb_memory_limit="4GB")) == 2
+    assert MemoryPlan.of(1_204_025, one_gb) == MemoryPlan(244_140, 1, BUILD_CURSORS)
+    assert MemoryPlan.of(12_040_250, one_gb) == MemoryPlan(244_140, 3, BUILD_CURSORS)
+    assert MemoryPlan.of(60_201_250, one_gb) == MemoryPlan(244_140, 13, 1)
+    four_gb = one_gb.with_overrides(duckdb_memory_limit="4GB")
+    assert MemoryPlan.of(60_201_250, four_gb) == MemoryPlan(976_562, 4, 2)
+
+
+def test_a_bucketed_join_inserted_in_buckets_equals_the_whole_join():
+    """artist_tracks, a bucket of track ids at a time, holds exactly the rows of the
+    unbucketed join (each (artist, track) once), whatever the number of buckets."""
+    from pipeline.gold import HELPERS, MemoryPlan, _create
+
+    relation = next(r for r in HELPERS if r.name == "artist_tracks")
+    assert relation.bucketed and "IN_BUCKET" not in relation.query(2, 5)
+    con = duckdb.connect()
+    features = ", ".join(f"i / 1000.0 AS {f}" for f in ARTIST_FEATURES)
+    con.execute(f"""CREATE TABLE t AS SELECT 'trk' || i AS id, 'alb' || (i % 7) AS album_id,
+                    1990 + i % 30 AS year, i % 2 = 0 AS explicit, {features}
+                    FROM range(2000) r(i)""")  # fmt: skip
+    con.execute("""CREATE TABLE ta AS SELECT 'trk' || (i % 2000) AS track_id,
+                   'art' || (i % 37) AS artist_id FROM range(2600) r(i)
+                   UNION ALL SELECT 'trk' || i, 'art' || (i % 37) FROM range(50) r(i)""")
+    con.execute("""CREATE TABLE artist_numbers AS SELECT artist_id,
+                   CAST(row_number() OVER (ORDER BY artist_id) AS INTEGER) AS artist_num
+                   FROM (SELECT DISTINCT artist_id FROM ta)""")  # fmt: skip
+    tables = {}
+    for buckets in (1, 4):
+        con.execute(f"ATTACH ':memory:' AS b{buckets}")
+        _create(con, f"b{buckets}", relation, MemoryPlan(sort_rows=10**6, buckets=buckets))
+        tables[buckets] = con.execute(f"SELECT * FROM b{buckets}.artist_tracks ORDER BY ALL")
+        tables[buckets] = tables[buckets].fetchall()
+    assert len(tables[1]) == 2600 and tables[4] == tables[1]
 
 
 def test_sort_runs_bound_rows_and_keep_order():
