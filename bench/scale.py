@@ -97,7 +97,8 @@ def run_scale(settings: Settings, scale: float, resume: tuple[str, ...] = ()) ->
     """
     n, data = _scale_dir(settings, scale)
     cached = (data / "raw" / "tracks_features.csv").exists()
-    preflight(data, n, with_csv=not cached)
+    reused = tuple(layer for layer in ("bronze", "silver", "gold") if layer in resume)
+    preflight(data, n, with_csv=not cached, reused=reused)
     env = _step_env(settings, data, n)
     (data / "logs").mkdir(parents=True, exist_ok=True)
     (data / "reports").mkdir(parents=True, exist_ok=True)

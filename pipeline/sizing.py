@@ -23,11 +23,12 @@ class DiskSpaceError(RuntimeError):
     """Not enough free disk for the run; nothing was started."""
 
 
-def estimate(rows: int, with_csv: bool = True) -> dict[str, int]:
-    """Bytes each part of a run needs at ``rows`` rows, and their ``total``."""
+def estimate(rows: int, with_csv: bool = True, reused: tuple[str, ...] = ()) -> dict[str, int]:
+    """Bytes each part of a run needs at ``rows`` rows, and their ``total``; the layers
+    named in ``reused`` are on disk already (a resumed sweep) and need no new space."""
     need = {part: rows * per_row for part, per_row in BYTES_PER_ROW.items()}
-    if not with_csv:
-        need["csv"] = 0
+    for part in (*reused, *(() if with_csv else ("csv",))):
+        need[part] = 0
     need["previous versions"] = need["bronze"] + need["silver"] + need["gold"]
     need["spill"] = rows * SPILL_BYTES_PER_ROW
     need["total"] = sum(need[p] for p in PARTS)
@@ -47,14 +48,16 @@ def free_bytes(path: Path) -> int:
     return shutil.disk_usage(path).free
 
 
-def preflight(data_dir: Path, rows: int, with_csv: bool = True) -> dict[str, int]:
+def preflight(
+    data_dir: Path, rows: int, with_csv: bool = True, reused: tuple[str, ...] = ()
+) -> dict[str, int]:
     """Raise :class:`DiskSpaceError` unless ``data_dir``'s disk can hold a run of ``rows``.
 
     The free space a run needs is its new files and its spill. The previous versions it
     keeps are on disk already (the one before them is deleted after each publish), so they
     count in the footprint (:func:`estimate`), not in what must be free.
     """
-    need, free = estimate(rows, with_csv), free_bytes(data_dir)
+    need, free = estimate(rows, with_csv, reused), free_bytes(data_dir)
     parts = [p for p in PARTS if p != "previous versions" and need[p]]
     total = sum(need[p] for p in parts)
     if total > free:

@@ -241,6 +241,8 @@ def test_preflight_names_what_is_short(tmp_path, monkeypatch):
     with pytest.raises(sizing.DiskSpaceError, match=r"60,201,250 rows needs about .* free"):
         sizing.preflight(tmp_path, 60_201_250)
     assert sizing.preflight(tmp_path, 1_000)["total"] < 10**9
+    resumed = sizing.estimate(60_201_250, with_csv=False, reused=("bronze", "silver"))
+    assert resumed["csv"] == resumed["bronze"] == resumed["silver"] == 0 < resumed["gold"]
 
 
 def test_sweep_fits_exponents_and_checks_targets():
