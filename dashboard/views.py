@@ -266,6 +266,10 @@ def data_quality(v: Views):
         for reason, rows in report[section].items()
         for row in rows
     ]
+    examples += [  # kept, but worth a look (an older report has none)
+        {"reason": "kept: possible duplicate", **{k: str(v_) for k, v_ in row.items()}}
+        for row in report.get("possible_duplicates", [])
+    ]
     checks = " · ".join(f"{c['check']}: {'OK' if c['ok'] else 'FAILED'}" for c in report["checks"])
     return funnel_fig, reasons_fig, pd.DataFrame(examples), checks
 

@@ -17,7 +17,9 @@ How it works
    holds at any size and an artist's albums sit close in time. Rows are written album by album,
    disc by disc, in ``track_number`` order. The real quirk albums are scaled in: year 0 with
    release_date ``0000`` and year 1900 with ``1900-01-01`` (>= 1 row each once ``rows >= 100``).
-   About 0.3% of rows are explicit/clean twins (same name and artists, new ids).
+   About 0.3% of rows are explicit/clean twins (same name and artists, new ids), and 4.2% are
+   re-releases: an album again as a "Deluxe Edition" or "Remastered", the same songs under
+   new ids, so about 5% of rows repeat an earlier (name, artist_ids) pair, as in the full file.
 2. **Audio features.** Each track gets latent scores (genre offset + era trend + album effect +
    track noise) that share an "energy" factor, so energy/loudness/acousticness/valence/...
    correlate like the real data and drift by year (louder, less acoustic, more explicit
@@ -186,6 +188,15 @@ _Q = {
                     (0.97, 470000.0), (0.995, 900000.0), (0.9999, 2600000.0), (1, 6061090.0)),
 }  # fmt: skip
 _INSTR_ZERO_SHARE = 0.165  # instrumentalness exactly 0.0 (head sample: 16%; q25 is 7.6e-06)
+# Re-releases: deluxe editions, remasters and anniversary editions of an earlier album by the
+# same artists, the same songs under new ids. With the clean twins (0.3%) and chance title
+# collisions, about 5% of rows repeat an earlier (name, artist_ids) pair (FACTS section 14:
+# 5.2% in the full file).
+_TWIN_SHARE = 0.003
+_REISSUE_SHARE = 0.042
+_REISSUE_SUFFIXES = (" (Deluxe Edition)", " (Deluxe)", " (Remastered)", " (Expanded Edition)",
+                     " (Anniversary Edition)", " [Remastered]", " (Deluxe Version)",
+                     " (Special Edition)", " (Bonus Track Version)")  # fmt: skip
 _SILENT_SHARE = 0.002  # tempo 0, danceability 0, valence 0, speechiness 0 (FACTS section 10)
 
 # key: FACTS 1k sample says 7 and 0 are the most common, 3 the rarest; mean ~5.19.
@@ -1166,13 +1177,19 @@ class _Catalogue:
         return per_disc, discs
 
     def plan(self) -> tuple[int, int, int]:
-        """Rows of the year-0 quirk album, of the 1900 quirk albums, and of the rest."""
+        """Rows of the year-0 quirk album, of the 1900 quirk albums, and of the other original
+        albums; the rest (``copy_budget``) is filled by copies (:meth:`_insert_twins`)."""
         rows = self.rows
         quirk = rows >= 100
         # scaled quirk rows (10 and 14 per 1,204,025), one album (two for 1900) of <= 50 tracks
         q0 = min(50, max(1, round(10 * rows / REAL_ROWS))) if quirk else 0
         q1900 = min(100, max(1, round(14 * rows / REAL_ROWS))) if quirk else 0
-        return q0, q1900, rows - q0 - q1900
+        return q0, q1900, rows - q0 - q1900 - self.copy_budget
+
+    @property
+    def copy_budget(self) -> int:
+        """Rows set aside for clean twins and re-releases (none below 1,000 rows)."""
+        return round((_TWIN_SHARE + _REISSUE_SHARE) * self.rows) if self.rows >= 1000 else 0
 
     def make_albums(self) -> None:
         rng = self.rng
@@ -1342,15 +1359,21 @@ class _Catalogue:
         alb["date"] = np.array(dates, dtype=object)
 
     def _insert_twins(self) -> None:
-        """Explicit/clean twins: a small explicit album re-issued clean under new ids."""
+        """Copies of albums under new ids, right after their source: explicit/clean twins (a
+        small explicit album re-issued clean) and re-releases (the same tracks, explicit as
+        before, on a "Deluxe Edition" or "Remastered" album)."""
         alb = self.alb
         sizes = alb["per_disc"].sum(axis=1)
         n = len(sizes)
+        total = float(sizes.sum())
         # ~0.3% of rows; explicit small releases are the candidates
         cand = alb["explicit_lean"] & (sizes <= 6) & (alb["quirk"] == 0)
         cand_rows = float(sizes[cand].sum())
-        p = min(1.0, 0.003 * float(sizes.sum()) / cand_rows) if cand_rows > 0 else 0.0
+        p = min(1.0, _TWIN_SHARE * total / cand_rows) if cand_rows > 0 else 0.0
         twin = cand & (self.rng.random(n) < p)
+        reissue = self._pick_reissues(sizes, (alb["quirk"] == 0) & ~twin, int(sizes[twin].sum()))
+        alb["reissue"] = np.zeros(n, dtype=bool)
+        twin |= reissue
         if not twin.any():
             return
         idx = np.repeat(np.arange(n), np.where(twin, 2, 1))
@@ -1358,9 +1381,9 @@ class _Catalogue:
         is_copy[1:] = idx[1:] == idx[:-1]
         new = {k: v[idx] for k, v in alb.items()}
         new["twin_of"] = np.where(is_copy, np.arange(len(idx)) - 1, -1)
-        new["explicit_lean"] = new["explicit_lean"] & ~is_copy
-        # drop rows at the end so the total stays exact: trim the final albums
-        excess = int(sizes[twin].sum())
+        new["reissue"] = is_copy & reissue[idx]
+        new["explicit_lean"] = new["explicit_lean"] & ~(is_copy & ~new["reissue"])
+        excess = int(sizes.sum() + sizes[twin].sum()) - self.rows
         psz = new["per_disc"]
         k = len(idx) - 1
         while excess > 0 and k >= 0:
@@ -1385,7 +1408,34 @@ class _Catalogue:
         src = np.clip(new["twin_of"], 0, None)
         same = (new["per_disc"] == new["per_disc"][src]).all(axis=1)
         new["twin_of"] = np.where(ok & same, new["twin_of"], -1)
+        new["reissue"] &= new["twin_of"] >= 0
         self.alb = new
+
+    def _pick_reissues(self, sizes: np.ndarray, candidates: np.ndarray, twins: int) -> np.ndarray:
+        """Albums to re-release: candidates walked in year order (random within a year), each
+        taken while the copied rows lag the budget's share of the rows seen, so the copies
+        follow the year histogram and fill the rows set aside for them (:meth:`plan`)."""
+        want = self.copy_budget - twins
+        n = len(sizes)
+        picked = np.zeros(n, dtype=bool)
+        if want <= 0 or not candidates.any():
+            return picked
+        years = self.alb["year"][candidates] + self.rng.random(int(candidates.sum())) * 0.5
+        order = np.flatnonzero(candidates)[np.argsort(years, kind="stable")]
+        share = want / float(sizes[order].sum())
+        seen = got = 0
+        for i, size in zip(order.tolist(), sizes[order].tolist(), strict=True):
+            seen += size
+            if got + size / 2 <= share * seen + 1:  # never behind by more than half an album
+                picked[i] = True
+                got += size
+        for i in self.rng.permutation(order).tolist():  # short by under half an album
+            if got >= want:
+                break
+            if not picked[i]:
+                picked[i] = True
+                got += int(sizes[i])
+        return picked
 
     # -- album names and credits ----------------------------------------------------------
     def album_text(self) -> None:
@@ -1402,7 +1452,8 @@ class _Catalogue:
         for i in range(n):
             src = int(alb["twin_of"][i])
             if src >= 0:
-                names.append(names[src])
+                suffix = s.pick(_REISSUE_SUFFIXES) if alb["reissue"][i] else ""
+                names.append(names[src] + suffix if names[src] else names[src])
                 credits.append(credits[src])
                 lang_of.append(lang_of[src])
                 works.append(works[src])
@@ -1676,7 +1727,8 @@ class _Catalogue:
                 artists_row[i], ids_row[i] = album_cred_repr[row_alb_l[i]]
         return {
             "n": n, "row_alb": row_alb, "track": track, "disc": disc, "genre": genre,
-            "twin_src": twin_src, "names": names, "artists": artists_row, "artist_ids": ids_row,
+            "twin_src": twin_src, "clean_twin": (twin_src >= 0) & ~alb["reissue"][row_alb],
+            "names": names, "artists": artists_row, "artist_ids": ids_row,
         }  # fmt: skip
 
     def _cred_repr(self, cred: list[int]) -> tuple[str, str]:
@@ -1814,12 +1866,14 @@ def _features(cat: _Catalogue, tab: dict) -> dict[str, np.ndarray]:
         ts[is_tw] = ts[src]
     dur = np.clip(dur, 1000, 6061090)
 
-    # explicit: album leaning x year; twins are the clean versions
+    # explicit: album leaning x year; clean twins are the clean versions, re-releases as before
     lean = alb["explicit_lean"][row_alb]
     sp_boost = np.where(u["speechiness"] > 0.85, 1.15, 1.0)
     p_exp = np.where(lean, 0.78 * sp_boost, 0.004)
     explicit = rng.random(n) < p_exp
-    explicit[is_tw] = False
+    reissued = is_tw & ~tab["clean_twin"]
+    explicit[reissued] = explicit[tw[reissued]]
+    explicit[tab["clean_twin"]] = False
 
     out["key"] = key
     out["mode"] = mode

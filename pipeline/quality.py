@@ -48,6 +48,9 @@ def _gold_facts(gold_db: Path) -> tuple[dict[str, int], dict[str, int], dict[str
     with open_read_only(gold_db) as con:
         nulls = dict(con.execute("SELECT column_name, nulls FROM dq_nulls").fetchall())
         metrics = dict(con.execute("SELECT metric, value FROM dq_metrics").fetchall())
+        cur = con.execute("SELECT * FROM dq_repeat_examples")
+        names = [d[0] for d in cur.description]
+        metrics["repeat_examples"] = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         cur = con.execute("SELECT * FROM _build")
         build = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     return nulls, metrics, build
@@ -121,8 +124,9 @@ def build_report(settings: Settings) -> dict[str, Any]:
         },
         "duplicates": {
             "duplicate_ids_rejected": rejects.get("duplicate_id", 0),
-            "same_name_and_artists_kept": metrics["name_artist_repeats"],
+            "same_name_and_artist_ids_kept": metrics["name_artist_ids_repeats"],
         },
+        "possible_duplicates": metrics["repeat_examples"],
         "year_anomalies": {
             "year_0_rejected": rejects.get("year_zero", 0),
             "year_1900_placeholder_rejected": rejects.get("placeholder_date_1900", 0),
@@ -148,6 +152,20 @@ def _table(headers: list[str], rows: list[list[Any]], commas: bool = True) -> li
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return lines
+
+
+def _possible_duplicates(rows: list[dict[str, Any]]) -> list[str]:
+    """The examples of rows kept with the same name and artist ids as another."""
+    if not rows:
+        return []
+    return [
+        "",
+        "Possible duplicates: rows with the same name and artist ids as another row, but ids "
+        "of their own, are kept as different tracks (a re-release, a remaster, or another "
+        "song of the same name). The most repeated:",
+        "",
+        *_table(list(rows[0]), [list(r.values()) for r in rows], commas=False),
+    ]
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -190,6 +208,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         items = report[key]
         out += ["", f"## {title}"]
         out += _table(["item", "rows"], [[k, v] for k, v in items.items()]) if items else ["None."]
+        if key == "duplicates":
+            out += _possible_duplicates(report["possible_duplicates"])
     shares = report["shares"]
     out += [
         "",

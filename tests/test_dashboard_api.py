@@ -103,6 +103,7 @@ def test_fractions_are_refused_not_rounded(gradio_client):
 def test_report_endpoints(gradio_client, dashboard):
     funnel, reasons, examples, checks = _call(gradio_client, "/data_quality")
     assert "Rows per layer" in funnel["plot"] and "OK" in checks and "FAILED" not in checks
+    assert "kept: possible duplicate" in str(examples["data"])  # the generator's re-releases
     serving, storage, etl, env, scale, note = _call(gradio_client, "/benchmarks")
     assert "Spark direct" in serving["plot"] and "Bytes on disk" in storage["plot"]
     assert "Hand-written fixture CPU" in str(env["data"]) and "latency.html" in note

@@ -188,3 +188,22 @@ def test_readers_keep_working_during_rebuild_and_then_see_new_gold(gold_layers):
     assert not errors and len(served) > 10
     assert held.execute("SELECT count(*) FROM overview").fetchone()[0] == 1  # still readable
     assert reader.build_info()["build_id"] != first  # the next query sees the new file
+
+
+def test_quality_report_counts_and_shows_possible_duplicates(gold_layers, tmp_path):
+    """Rows with the same name and artist ids but ids of their own are kept, counted, and
+    shown with examples; the count matches pandas on silver."""
+    import pandas as pd
+
+    from pipeline.quality import REPORT_MD, write_report
+
+    report = write_report(gold_layers.with_overrides(reports_dir=tmp_path))
+    silver = pd.read_parquet(gold_layers.silver_dir.resolve() / "tracks")
+    pairs = pd.Series(list(zip(silver["name"], silver["artist_ids"].map(tuple), strict=True)))
+    sizes = pairs.value_counts()
+    kept = report["duplicates"]["same_name_and_artist_ids_kept"]
+    assert kept == int(pairs.duplicated().sum()) > 0
+    examples = report["possible_duplicates"]
+    assert [e["tracks"] for e in examples] == sizes.head(len(examples)).tolist()
+    assert 1 <= len(examples) <= 5 and all(e["albums"] >= 1 for e in examples)
+    assert "Possible duplicates" in (tmp_path / REPORT_MD).read_text()
