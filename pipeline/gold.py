@@ -285,7 +285,7 @@ TABLES: tuple[Relation, ...] = (
                   FROM artist_tracks GROUP BY artist_num) s
             JOIN artist_numbers n USING (artist_num)""",
         "artist_key, tracks DESC, artist_id",  # sorted by key: name lookups prune by zone map
-        after=("artist_tracks",),
+        after=("artist_tracks", "artist_numbers"),
     ),
     Relation(
         "feature_correlations",
@@ -319,7 +319,7 @@ TABLES: tuple[Relation, ...] = (
             FROM per_year p JOIN ranked r USING (artist_num)""",
         # Biggest artists first: top_artists reads only the row groups it needs.
         "artist_rank, year",
-        after=("artist_tracks",),
+        after=("artist_tracks", "artist_numbers"),
     ),
     Relation(
         "year_trends",
@@ -736,8 +736,20 @@ def _build_steps(silver: Path, plan: MemoryPlan) -> list[Step]:
         *(make(table, "gold") for table in TABLES if table.name not in RUN_ALONE),
         Step("quality", lambda con: _quality_tables(con, "gold"), after=("t",)),
     ]
+    steps += _drop_helpers(steps)
     done = tuple(step.name for step in steps)
     return steps + [make(t, "gold", after=done) for t in TABLES if t.name in RUN_ALONE]
+
+
+def _drop_helpers(steps: list[Step]) -> list[Step]:
+    """Steps dropping each work table once every step that reads it is done: at 60M rows
+    artist_tracks alone spilled about 7 GB, which the sort of all rows then needs on disk."""
+    drops = []
+    for helper in HELPERS:
+        readers = tuple(step.name for step in steps if helper.name in step.after)
+        drop = f"DROP TABLE work.{helper.name}"
+        drops.append(Step(f"drop {helper.name}", lambda con, sql=drop: con.execute(sql), readers))
+    return drops
 
 
 def _remove_stale_builds(target: Path) -> None:

@@ -21,7 +21,7 @@ import pytest
 from pipeline import generate, records, sizing
 from pipeline.bronze import build_bronze
 from pipeline.catalogue import ARTIST_FEATURES
-from pipeline.gold import TABLES, GoldBuildError, build_gold, sort_runs
+from pipeline.gold import TABLES, GoldBuildError, MemoryPlan, build_gold, sort_runs
 from pipeline.manifest import read_manifest
 from pipeline.silver import build_silver
 from tests.conftest import FIXTURE_CSV, REPO, settings_for
@@ -143,7 +143,7 @@ def test_gold_past_its_cap_fails_with_one_line_and_leaves_nothing(gold_layers, t
 def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     """One year holding more rows than a run is sorted in ranges of names (NULLs last), and
     the stored order is the single sort's, ties included."""
-    from pipeline.gold import MemoryPlan, Relation, _create, _split_ranges
+    from pipeline.gold import Relation, _create, _split_ranges
 
     con = duckdb.connect()
     letter = "chr(CAST(65 + (i * 7) % 26 AS INTEGER)) || (i % 5)"
@@ -161,7 +161,7 @@ def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
 
 
 def test_large_silver_builds_one_statement_at_a_time_and_joins_in_buckets(gold_layers):
-    from pipeline.gold import BUILD_CURSORS, MemoryPlan
+    from pipeline.gold import BUILD_CURSORS
 
     one_gb = gold_layers.with_overrides(duckdb_memory_limit="1GB")
     assert MemoryPlan.of(1_204_025, one_gb) == MemoryPlan(244_140, 1, BUILD_CURSORS)
@@ -171,10 +171,29 @@ def test_large_silver_builds_one_statement_at_a_time_and_joins_in_buckets(gold_l
     assert MemoryPlan.of(60_201_250, four_gb) == MemoryPlan(976_562, 4, 2)
 
 
+def test_every_statement_names_the_work_tables_it_reads():
+    """Work tables are dropped once their readers are done (``_drop_helpers``), so a
+    statement that read one without naming it could find it gone."""
+    import re
+
+    from pipeline.gold import HELPERS, _build_steps, _drop_helpers
+
+    names = [helper.name for helper in HELPERS]
+    for relation in (*HELPERS, *TABLES):
+        read = {n for n in names if re.search(rf"\b{n}\b", relation.sql)}
+        assert read <= set(relation.after), relation.name
+    steps = _build_steps(REPO, MemoryPlan(sort_rows=1000))
+    drops = {s.name: s.after for s in steps if s.name.startswith("drop ")}
+    assert set(drops["drop artist_tracks"]) == {"artist_stats", "artist_year"}
+    last = steps[-1]
+    assert last.name == "tracks_serving" and set(drops) <= set(last.after)
+    assert len(_drop_helpers([])) == len(HELPERS)
+
+
 def test_a_bucketed_join_inserted_in_buckets_equals_the_whole_join():
     """artist_tracks, a bucket of track ids at a time, holds exactly the rows of the
     unbucketed join (each (artist, track) once), whatever the number of buckets."""
-    from pipeline.gold import HELPERS, MemoryPlan, _create
+    from pipeline.gold import HELPERS, _create
 
     relation = next(r for r in HELPERS if r.name == "artist_tracks")
     assert relation.bucketed and "IN_BUCKET" not in relation.query(2, 5)
