@@ -162,12 +162,31 @@ def avg_columns(features, prefix: str = "") -> str:
     return ", ".join(f"avg({prefix}{f}) AS {f}" for f in features)
 
 
+def sd_columns(features) -> str:
+    """``stddev_samp(f) AS f_sd, ...``: the spread behind each mean (confidence bands)."""
+    return ", ".join(f"stddev_samp({f}) AS {f}_sd" for f in features)
+
+
+# A name or album that says "remaster" as a word (remaster, remastered, remastering,
+# remasters), any case. No backslashes, so the pattern means the same in both engines' SQL;
+# only the function's name differs (DuckDB regexp_matches, Spark regexp_like).
+REMASTER_PATTERN = "(^|[^a-z0-9])remaster(ed|ing|s)?([^a-z0-9]|$)"
+
+
+def remaster_match(function: str) -> str:
+    return f"{function}(lower(concat(name, ' ', album)), '{REMASTER_PATTERN}')"
+
+
+REMASTER_FEATURES = ("loudness", "energy")
+
+
 YEAR_FROM = Param("year_from", int, 1950, "first year", low=YEAR_MIN, high=YEAR_MAX)
 YEAR_TO = Param("year_to", int, 2020, "last year", low=YEAR_MIN, high=YEAR_MAX)
 EXPLICIT = Param("explicit", str, "all", "all, explicit or clean", choices=EXPLICIT_FILTERS)
 DECADE = Param("decade", int, None, "a decade such as 1990, or empty for all", low=YEAR_MIN,
                high=YEAR_MAX, nullable=True)  # fmt: skip
 LIMIT = Param("limit", int, 20, "maximum rows", low=1, high=MAX_LIMIT)
+SD_COLUMNS = tuple(f"{f}_sd" for f in TREND_FEATURES)
 SPARK_EXPLICIT = "(:explicit = 'all' OR explicit = (:explicit = 'explicit'))"
 
 
@@ -296,17 +315,25 @@ QUERIES: tuple[Query, ...] = (
             ),
         ),  # fmt: skip
         duckdb=f"""
-            SELECT year, tracks, {_cols(*TREND_FEATURES)}, explicit_share FROM year_trends
+            SELECT year, tracks, {_cols(*TREND_FEATURES)}, {_cols(*SD_COLUMNS)}, explicit_share
+            FROM year_trends
             WHERE explicit_filter = $explicit AND year BETWEEN $year_from AND $year_to
             ORDER BY year""",
         spark=f"""
             SELECT year, count(*) AS tracks, {avg_columns(TREND_FEATURES)},
-                   avg(CAST(explicit AS DOUBLE)) AS explicit_share
+                   {sd_columns(TREND_FEATURES)}, avg(CAST(explicit AS DOUBLE)) AS explicit_share
             FROM silver_tracks
             WHERE year BETWEEN :year_from AND :year_to AND {SPARK_EXPLICIT}
             GROUP BY year ORDER BY year""",
         check=_year_range,
-        columns=lambda b: ["year", "tracks", *b["features"], "explicit_share"],
+        # each chosen feature's mean, then its standard deviation (for confidence bands)
+        columns=lambda b: [
+            "year",
+            "tracks",
+            *b["features"],
+            *(f"{f}_sd" for f in b["features"]),
+            "explicit_share",
+        ],  # fmt: skip
     ),
     Query(
         name="decade_profile",
@@ -422,6 +449,38 @@ QUERIES: tuple[Query, ...] = (
             FROM silver_tracks WHERE year BETWEEN :year_from AND :year_to
             GROUP BY year ORDER BY year""",
         check=_year_range,
+    ),
+    Query(
+        name="collaborations",
+        description="Per year: tracks, tracks credited to more than one artist, and their share.",
+        params=(YEAR_FROM, YEAR_TO),
+        duckdb="""
+            SELECT year, tracks, multi_artist_tracks,
+                   multi_artist_tracks / tracks AS multi_artist_share
+            FROM year_trends
+            WHERE explicit_filter = 'all' AND year BETWEEN $year_from AND $year_to
+            ORDER BY year""",
+        spark="""
+            SELECT year, count(*) AS tracks, count_if(artist_count > 1) AS multi_artist_tracks,
+                   count_if(artist_count > 1) / count(*) AS multi_artist_share
+            FROM silver_tracks WHERE year BETWEEN :year_from AND :year_to
+            GROUP BY year ORDER BY year""",
+        check=_year_range,
+    ),
+    Query(
+        name="remaster_bias",
+        description="Per year: tracks whose name or album says 'remaster' and the others, "
+        "with their mean and spread of loudness and energy.",
+        params=(),
+        duckdb=f"""
+            SELECT year, remastered, tracks, {_cols(*REMASTER_FEATURES)},
+                   {_cols(*(f"{f}_sd" for f in REMASTER_FEATURES))}
+            FROM remaster_year ORDER BY year, remastered""",
+        spark=f"""
+            SELECT year, remastered, count(*) AS tracks, {avg_columns(REMASTER_FEATURES)},
+                   {sd_columns(REMASTER_FEATURES)}
+            FROM (SELECT *, {remaster_match("regexp_like")} AS remastered FROM silver_tracks)
+            GROUP BY year, remastered ORDER BY year, remastered""",
     ),
     Query(
         name="key_mode",

@@ -42,9 +42,12 @@ from pipeline.catalogue import (
     FEATURE_PAIRS,
     FEATURE_RANGES,
     PROFILE_FEATURES,
+    REMASTER_FEATURES,
     TREND_FEATURES,
     avg_columns,
     feature_bin,
+    remaster_match,
+    sd_columns,
 )
 from pipeline.manifest import MANIFEST_NAME, read_manifest
 from pipeline.parsing import sql_literal
@@ -328,7 +331,9 @@ TABLES: tuple[Relation, ...] = (
                    CASE WHEN grouping(explicit) = 1 THEN 'all'
                         WHEN explicit THEN 'explicit' ELSE 'clean' END AS explicit_filter,
                    count(*) AS tracks, count_if(explicit) AS explicit_tracks,
-                   avg(CAST(explicit AS DOUBLE)) AS explicit_share, {avg_columns(TREND_FEATURES)}
+                   avg(CAST(explicit AS DOUBLE)) AS explicit_share, {avg_columns(TREND_FEATURES)},
+                   {sd_columns(TREND_FEATURES)},
+                   count_if(artist_count > 1) AS multi_artist_tracks
             FROM t GROUP BY GROUPING SETS ((year), (year, explicit))""",
         "year, explicit_filter",
     ),
@@ -339,6 +344,14 @@ TABLES: tuple[Relation, ...] = (
                   max(year) AS last_year
            FROM t""",
         after=("t", "artist_numbers"),  # one row per distinct artist_id
+    ),
+    Relation(
+        # Remastered tracks against the others of the same year (the insights' remaster bias).
+        "remaster_year",
+        f"""SELECT year, {remaster_match("regexp_matches")} AS remastered, count(*) AS tracks,
+                   {avg_columns(REMASTER_FEATURES)}, {sd_columns(REMASTER_FEATURES)}
+            FROM t GROUP BY ALL""",
+        "year, remastered",
     ),
     Relation(
         "key_mode",
