@@ -18,6 +18,7 @@ SILVER := $(DATA_DIR)/silver/_manifest.json
 GOLD   := $(DATA_DIR)/gold/spotify.duckdb
 DQ     := $(REPORTS_DIR)/data_quality.json
 LATENCY := $(REPORTS_DIR)/latency.md
+INSIGHTS := $(REPORTS_DIR)/insights.md
 
 export DATA_DIR RAW_CSV ROWS SEED SPARK_MASTER REPORTS_DIR
 # SPARK_REMOTE=sc://host:15002 (environment or command line) selects Spark Connect. Exported
@@ -30,7 +31,7 @@ export HF_HUB_OFFLINE=1
 export HF_HUB_DISABLE_TELEMETRY=1
 
 .DEFAULT_GOAL := help
-.PHONY: dashboard screenshots help all setup data bronze silver gold quality pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean \
+.PHONY: dashboard screenshots help all setup data bronze silver gold quality insights pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean \
 	cluster-up cluster-down connect-up connect-down cluster-status docker-lint
 
 help: ## show this help
@@ -80,7 +81,12 @@ quality: $(DQ) ## write the data-quality report into REPORTS_DIR
 $(DQ): $(GOLD) pipeline/quality.py | $(STAMP)
 	$(VPY) -m pipeline report --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
 
-pipeline: $(DQ) ## build every out-of-date layer (bronze, silver, gold) and the data-quality report
+insights: $(INSIGHTS) ## write the insights report (REPORTS_DIR/insights.md and .html) from gold
+
+$(INSIGHTS): $(GOLD) pipeline/insights.py | $(STAMP)
+	$(VPY) -m pipeline insights --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
+
+pipeline: $(DQ) $(INSIGHTS) ## build every out-of-date layer (bronze, silver, gold), the data-quality and insights reports
 
 BENCH_STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
 BENCH_JSON  := $(REPORTS_DIR)/benchmarks/$(BENCH_STAMP).json

@@ -29,6 +29,7 @@ from fastapi import FastAPI, HTTPException  # noqa: E402
 from fastapi.responses import FileResponse  # noqa: E402
 
 from dashboard import views  # noqa: E402
+from pipeline import insights  # noqa: E402
 from pipeline.catalogue import (  # noqa: E402
     EXPLICIT_FILTERS,
     FEATURE_RANGES,
@@ -44,7 +45,14 @@ THEME = gr.themes.Soft(
     font_mono=["ui-monospace", "monospace"],
 )  # fmt: skip
 CONCURRENCY = 8  # views are thread-safe: GoldReader keeps one read-only connection per thread
-SERVED_REPORTS = ("latency.html", "scale.html", "latency.md", "data_quality.md")
+SERVED_REPORTS = (
+    "latency.html",
+    "scale.html",
+    "latency.md",
+    "data_quality.md",
+    "insights.html",
+    "insights.md",
+)
 
 
 def _whole(value: int, label: str) -> gr.Number:
@@ -58,75 +66,89 @@ def build_blocks(settings: Settings) -> gr.Blocks:
     v = views.Views(settings)
     with gr.Blocks(title="spotify-medallion") as demo:
         gr.Markdown("# spotify-medallion\nServed from the DuckDB gold layer.")
-        with gr.Tab("Overview"):
-            kpis = gr.Markdown()
-            with gr.Row():
-                loud_plot, trend_plot = gr.Plot(), gr.Plot()
-            ov_status = gr.Markdown()
-        with gr.Tab("Trends"):
-            with gr.Row():
-                features = gr.Dropdown(list(TREND_FEATURES), multiselect=True,
-                                       value=["energy", "danceability", "acousticness"],
-                                       label="Features")  # fmt: skip
-                t_from = _whole(1950, "From year")
-                t_to = _whole(2020, "To year")
-                explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
-            trend_lines = gr.Plot()
-            tr_status = gr.Markdown()
-            profile_feature = gr.Dropdown(list(PROFILE_FEATURES), value="loudness",
-                                          label="Decade profile feature")  # fmt: skip
-            profile_plot = gr.Plot()
-            pr_status = gr.Markdown()
-        with gr.Tab("Artists"):
-            with gr.Row():
-                search = gr.Textbox(label="Search artists", placeholder="e.g. orchestra")
-                pick = gr.Dropdown([], label="Artist", allow_custom_value=True)
-            matches = gr.Dataframe(label="Matching artists", interactive=False)
-            se_status = gr.Markdown()
-            summary = gr.Markdown()
-            with gr.Row():
-                timeline_plot, compare_plot = gr.Plot(), gr.Plot()
-            artist_tracks = gr.Dataframe(label="Tracks", interactive=False)
-            ap_status = gr.Markdown()
-            gr.Markdown("### Top artists by tracks")
-            with gr.Row():
-                ta_from = _whole(2000, "From year")
-                ta_to = _whole(2020, "To year")
-                ta_limit = _whole(20, "How many")
-            top_table = gr.Dataframe(interactive=False)
-            ta_status = gr.Markdown()
-        with gr.Tab("Explore"):
-            with gr.Row():
-                fx = gr.Dropdown(list(FEATURE_RANGES), value="loudness", label="x")
-                fy = gr.Dropdown(list(FEATURE_RANGES), value="energy", label="y")
-                decade = gr.Dropdown(DECADES, value="All", label="Decade")
-            density_plot = gr.Plot()
-            de_status = gr.Markdown()
-            with gr.Row():
-                corr_plot, keymode_plot = gr.Plot(), gr.Plot()
-            co_status, km_status = gr.Markdown(), gr.Markdown()
-            gr.Markdown("### Tracks")
-            with gr.Row():
-                tl_from = _whole(2015, "From year")
-                tl_to = _whole(2020, "To year")
-                tl_explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
-                tl_text = gr.Textbox(label="Title contains")
-                tl_limit = _whole(50, "Limit")
-            track_table = gr.Dataframe(interactive=False)
-            tl_status = gr.Markdown()
-        with gr.Tab("Data quality"):
-            dq_checks = gr.Markdown()
-            with gr.Row():
-                funnel_plot, reasons_plot = gr.Plot(), gr.Plot()
-            dq_examples = gr.Dataframe(label="Example rows", interactive=False)
-        with gr.Tab("Benchmarks"):
-            bench_note = gr.Markdown()
-            bench_plot = gr.Plot()
-            with gr.Row():
-                storage_plot = gr.Plot()
-                etl_table = gr.Dataframe(label="ETL seconds", interactive=False)
-            env_table = gr.Dataframe(label="Machine", interactive=False)
-            scale_plot = gr.Plot()
+        with gr.Tabs(selected="Insights") as tabs:
+            with gr.Tab("Insights", id="Insights"):
+                in_status = gr.Markdown()
+                finding_out, links = [], {}
+                for key, (tab, _) in insights.LINKS.items():
+                    with gr.Group():
+                        headline = gr.Markdown()
+                        plot = gr.Plot()
+                        with gr.Accordion("Table", open=False):
+                            table = gr.Dataframe(interactive=False)
+                        with gr.Row():
+                            method = gr.Markdown()
+                            links[key] = gr.Button(f"Open in {tab} →", size="sm", scale=0)
+                    finding_out += [headline, plot, table, method]
+            with gr.Tab("Overview", id="Overview"):
+                kpis = gr.Markdown()
+                with gr.Row():
+                    loud_plot, trend_plot = gr.Plot(), gr.Plot()
+                ov_status = gr.Markdown()
+            with gr.Tab("Trends", id="Trends"):
+                with gr.Row():
+                    features = gr.Dropdown(list(TREND_FEATURES), multiselect=True,
+                                           value=["energy", "danceability", "acousticness"],
+                                           label="Features")  # fmt: skip
+                    t_from = _whole(1950, "From year")
+                    t_to = _whole(2020, "To year")
+                    explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
+                trend_lines = gr.Plot()
+                tr_status = gr.Markdown()
+                profile_feature = gr.Dropdown(list(PROFILE_FEATURES), value="loudness",
+                                              label="Decade profile feature")  # fmt: skip
+                profile_plot = gr.Plot()
+                pr_status = gr.Markdown()
+            with gr.Tab("Artists", id="Artists"):
+                with gr.Row():
+                    search = gr.Textbox(label="Search artists", placeholder="e.g. orchestra")
+                    pick = gr.Dropdown([], label="Artist", allow_custom_value=True)
+                matches = gr.Dataframe(label="Matching artists", interactive=False)
+                se_status = gr.Markdown()
+                summary = gr.Markdown()
+                with gr.Row():
+                    timeline_plot, compare_plot = gr.Plot(), gr.Plot()
+                artist_tracks = gr.Dataframe(label="Tracks", interactive=False)
+                ap_status = gr.Markdown()
+                gr.Markdown("### Top artists by tracks")
+                with gr.Row():
+                    ta_from = _whole(2000, "From year")
+                    ta_to = _whole(2020, "To year")
+                    ta_limit = _whole(20, "How many")
+                top_table = gr.Dataframe(interactive=False)
+                ta_status = gr.Markdown()
+            with gr.Tab("Explore", id="Explore"):
+                with gr.Row():
+                    fx = gr.Dropdown(list(FEATURE_RANGES), value="loudness", label="x")
+                    fy = gr.Dropdown(list(FEATURE_RANGES), value="energy", label="y")
+                    decade = gr.Dropdown(DECADES, value="All", label="Decade")
+                density_plot = gr.Plot()
+                de_status = gr.Markdown()
+                with gr.Row():
+                    corr_plot, keymode_plot = gr.Plot(), gr.Plot()
+                co_status, km_status = gr.Markdown(), gr.Markdown()
+                gr.Markdown("### Tracks")
+                with gr.Row():
+                    tl_from = _whole(2015, "From year")
+                    tl_to = _whole(2020, "To year")
+                    tl_explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
+                    tl_text = gr.Textbox(label="Title contains")
+                    tl_limit = _whole(50, "Limit")
+                track_table = gr.Dataframe(interactive=False)
+                tl_status = gr.Markdown()
+            with gr.Tab("Data quality", id="Data quality"):
+                dq_checks = gr.Markdown()
+                with gr.Row():
+                    funnel_plot, reasons_plot = gr.Plot(), gr.Plot()
+                dq_examples = gr.Dataframe(label="Example rows", interactive=False)
+            with gr.Tab("Benchmarks", id="Benchmarks"):
+                bench_note = gr.Markdown()
+                bench_plot = gr.Plot()
+                with gr.Row():
+                    storage_plot = gr.Plot()
+                    etl_table = gr.Dataframe(label="ETL seconds", interactive=False)
+                env_table = gr.Dataframe(label="Machine", interactive=False)
+                scale_plot = gr.Plot()
 
         def on(trigger, fn, inputs, outputs, api_name):
             trigger(partial(fn, v), inputs=inputs, outputs=outputs, api_name=api_name)
@@ -140,6 +162,11 @@ def build_blocks(settings: Settings) -> gr.Blocks:
         tl_in = [tl_from, tl_to, tl_explicit, tl_text, tl_limit]
         ta_in = [ta_from, ta_to, ta_limit]
 
+        demo.load(partial(views.insight_findings, v), None, [*finding_out, in_status],
+                  api_name="insights")  # fmt: skip
+        link_out = [tabs, features, t_from, t_to, explicit, decade]
+        for key, button in links.items():
+            button.click(partial(open_link, key), None, link_out, api_visibility="private")
         demo.load(partial(views.overview, v), None, ov_out, api_name="overview")
         demo.load(partial(views.trends, v), tr_in, tr_out, api_name="trends")
         demo.load(partial(views.decade_profile, v), [profile_feature], [profile_plot, pr_status],
@@ -186,6 +213,18 @@ def build_blocks(settings: Settings) -> gr.Blocks:
             trigger(partial(views.track_list, v), tl_in, [track_table, tl_status],
                     api_visibility="private")  # fmt: skip
     return demo
+
+
+def open_link(key: str) -> tuple:
+    """A finding's "Open in …" button: select its tab and set that tab's filters (the
+    controls' change events then redraw the tab)."""
+    tab, filters = insights.LINKS[key]
+    keep = gr.update()
+    if tab == "Trends":
+        return (gr.Tabs(selected=tab), filters.get("features", keep),
+                filters.get("year_from", keep), filters.get("year_to", keep),
+                filters.get("explicit", "all"), keep)  # fmt: skip
+    return gr.Tabs(selected=tab), keep, keep, keep, keep, filters.get("decade", keep)
 
 
 def build_app(settings: Settings) -> FastAPI:

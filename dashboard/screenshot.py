@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from dashboard.launcher import start_dashboard
 from pipeline.settings import Settings
 
-TABS = ("Overview", "Trends", "Artists", "Explore", "Data quality", "Benchmarks")
+TABS = ("Insights", "Overview", "Trends", "Artists", "Explore", "Data quality", "Benchmarks")
 
 
 def capture(url: str, out_dir: Path, chromium: str) -> list[Path]:

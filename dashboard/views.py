@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import charts
+from pipeline import insights
 from pipeline.catalogue import DENSITY_BINS, FEATURE_RANGES, ParamError
 from pipeline.serving import GoldMissingError, GoldReader, Served
 from pipeline.settings import Settings
@@ -96,12 +98,12 @@ def overview(v: Views):
     built = v.gold.build_info()["built_at"]
     cards = (
         f"### {row.tracks:,} tracks · {row.artists:,} artists · {row.albums:,} albums"
-        f" · {row.first_year}–{row.last_year}\n\nGold built {built}."
+        f" · {row.first_year}–{row.last_year}\n\nGold built {built}. {insights.BAND_NOTE}"
     )
-    loud = charts.lines(trends.frame, "year", ["loudness"], "The loudness war: average loudness "
-                        "by year", "dB")  # fmt: skip
-    trend = charts.lines(trends.frame, "year", ["energy", "danceability", "acousticness"],
-                         "Energy, danceability and acousticness by year")  # fmt: skip
+    loud = insights.band_figure(trends.frame, ["loudness"],
+                                "The loudness war: average loudness by year")  # fmt: skip
+    trend = insights.band_figure(trends.frame, ["energy", "danceability", "acousticness"],
+                                 "Energy, danceability and acousticness by year")  # fmt: skip
     return cards, loud, trend, status(kpi, trends)
 
 
@@ -110,13 +112,45 @@ def overview(v: Views):
 
 @guard(lambda m: (charts.empty(m), m))
 def trends(v: Views, features, year_from, year_to, explicit):
+    """Yearly means with 95% bands; each unit (0–1, dB, BPM, minutes) on its own axis."""
+    chosen = list(features or [])
     served = v.run("year_trends", year_from=_year(year_from), year_to=_year(year_to),
-                   explicit=explicit or "all", features=list(features or []))  # fmt: skip
-    chosen = [c for c in served.frame.columns if c not in ("year", "tracks", "explicit_share")]
-    title = f"Average {', '.join(chosen)} per year ({explicit or 'all'} tracks)"
+                   explicit=explicit or "all", features=chosen)  # fmt: skip
     if served.frame.empty:
         return charts.empty("no tracks in that range"), status(served)
-    return charts.lines(served.frame, "year", chosen, title), status(served)
+    title = f"Average {', '.join(chosen)} per year ({explicit or 'all'} tracks)"
+    return insights.band_figure(served.frame, chosen, title), status(served)
+
+
+# --- Insights ----------------------------------------------------------------------------
+
+FINDING_OUTPUTS = 4  # per finding: headline, chart, table, method
+
+
+def _insights_empty(message: str) -> tuple:
+    slots = [("", charts.empty(message), pd.DataFrame(), "")] * len(insights.LINKS)
+    return (*[x for slot in slots for x in slot], message)
+
+
+@guard(_insights_empty)
+def insight_findings(v: Views):
+    """Every finding of :mod:`pipeline.insights`, the same code as the report."""
+    start = time.perf_counter()
+    items = insights.findings(v.gold)
+    took = (time.perf_counter() - start) * 1000
+    out: list = []
+    for f in items:
+        out += [f"### {f.title}\n\n{f.headline}", f.figure, tidy(f.table),
+                f"*Method.* {f.method}"]  # fmt: skip
+    return (
+        *out,
+        f"{len(items)} findings computed from gold in **{took:.0f} ms**. " + insights.BAND_NOTE,
+    )
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as people read it: floats to 3 significant places, no index."""
+    return frame.map(lambda x: float(f"{x:.3g}") if isinstance(x, float) else x)
 
 
 @guard(lambda m: (charts.empty(m), m))

@@ -1,4 +1,4 @@
-"""``python -m pipeline {generate,bronze,silver,gold,report,run,clean}``: the pipeline CLI.
+"""``python -m pipeline {generate,bronze,silver,gold,report,insights,run,clean}``: the pipeline CLI.
 
 Flags override the environment (see :mod:`pipeline.settings`). Every failure ends with one
 line on stderr and the exit status of :mod:`pipeline.failures` (2 bad input or settings, 1 an
@@ -127,6 +127,17 @@ def cmd_report(settings: Settings) -> None:
         raise AccountingError(f"data-quality totals do not add up: {', '.join(failed)}")
 
 
+def cmd_insights(settings: Settings) -> None:
+    from pipeline.insights import REPORT_HTML, REPORT_MD, write_reports
+
+    start = time.perf_counter()
+    print(f"[insights] reading {settings.gold_db}")
+    items = write_reports(settings.gold_db, settings.reports_dir, settings.serving_memory_limit)
+    out, took = settings.reports_dir, time.perf_counter() - start
+    print(f"[insights] wrote {len(items)} findings to {out / REPORT_MD} and {out / REPORT_HTML}"
+          f" in {took:.1f}s")  # fmt: skip
+
+
 class AccountingError(RuntimeError):
     """The layers' row counts do not add up."""
 
@@ -143,6 +154,7 @@ def cmd_run(settings: Settings) -> None:
     _with_spark(settings, "bronze", "silver")
     cmd_gold(settings)
     cmd_report(settings)
+    cmd_insights(settings)
 
 
 COMMANDS: dict[str, tuple[str, Callable[[Settings], None]]] = {
@@ -151,7 +163,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings], None]]] = {
     "silver": ("bronze -> silver Parquet (Spark), rejecting invalid rows", None),
     "gold": ("silver -> gold DuckDB serving tables, published atomically", cmd_gold),
     "report": ("write the data-quality report (REPORTS_DIR/data_quality.{md,json})", cmd_report),
-    "run": ("generate (if missing), bronze, silver, gold and the data-quality report", cmd_run),
+    "insights": ("write REPORTS_DIR/insights.{md,html} from gold", cmd_insights),
+    "run": ("generate (if missing), every layer, the data-quality and insights reports", cmd_run),
     "clean": ("delete the built layers (keeps the raw CSV)", cmd_clean),
 }
 
@@ -166,6 +179,7 @@ USES: dict[str, tuple[str, ...]] = {
     "silver": _SPARK,
     "gold": _GOLD,
     "report": ("serving_memory_limit",),
+    "insights": ("serving_memory_limit",),
     "run": ("rows", "seed", "generate_workers", *_SPARK, *_GOLD),
     "clean": (),
 }

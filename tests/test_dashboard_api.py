@@ -26,9 +26,21 @@ def test_overview(gradio_client):
     assert _ok(status)
 
 
+def test_insights_are_the_reports_findings(gradio_client, dashboard):
+    from pipeline import insights
+
+    out = _call(gradio_client, "/insights")
+    assert len(out) == 4 * len(insights.LINKS) + 1 and "findings computed" in out[-1]
+    headlines = out[0:-1:4]
+    assert headlines[0].startswith("### The loudness war") and "95% CI" in headlines[0]
+    assert all(h.startswith("### ") and len(h) > 40 for h in headlines)
+    assert all(fig["type"] == "plotly" for fig in out[1:-1:4])
+
+
 def test_trends_normal_and_bad(gradio_client):
     fig, status = _call(gradio_client, "/trends", ["energy", "tempo"], 1960, 2000, "clean")
     assert _ok(status) and '"energy"' in fig["plot"] and '"tempo"' in fig["plot"]
+    assert '"yaxis2"' in fig["plot"], "tempo (BPM) gets its own axis beside 0-1 features"
     bad_inputs = [
         (["energy"], 2010, 1990, "all", "reversed"),
         ([], 1990, 2010, "all", "at least one"),

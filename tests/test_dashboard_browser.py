@@ -1,22 +1,21 @@
 """The dashboard in a real headless Chromium (Debian's, via Playwright; no downloads).
 
 The page must render its Plotly charts, react to inputs, show no console errors, and
-never try to reach a host other than the local server. Screenshots go to
-``reports/screenshots/``.
+never try to reach a host other than the local server. Screenshots of the small test gold
+go to a temporary folder (the README's come from the full-size data: ``make screenshots``).
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import REPO
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = REPO / "reports" / "screenshots"
+SHOTS = Path(tempfile.gettempdir()) / "spotify-medallion-test-shots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 pytestmark = pytest.mark.skipif(
@@ -93,7 +92,27 @@ def _first_x(page, title: str):
     )
 
 
+def test_insights_tab_first_and_opens_its_detail(page):
+    """Insights is the first tab; a finding's button opens Trends with that finding's
+    features, drawn with confidence bands."""
+    _visible_plots(page, 3)
+    assert page.get_by_role("tab", selected=True).inner_text().strip() == "Insights"
+    body = page.locator("body").inner_text()
+    assert "The loudness war" in body and "95% confidence interval" in body
+    page.get_by_role("button", name="Open in Trends →").first.click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')]
+            .some(p => p.offsetParent !== null && p.layout && p.layout.title &&
+                  (p.layout.title.text || '').startsWith('Average loudness per year'))""",
+        timeout=30_000,
+    )
+    assert page.get_by_role("tab", selected=True).inner_text().strip() == "Trends"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "insights_link.png"), full_page=True)
+
+
 def test_overview_renders(page):
+    _tab(page, "Overview")
     _visible_plots(page, 2)
     assert "tracks" in page.locator("body").inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
