@@ -344,9 +344,9 @@ def artifacts(reader: GoldReader) -> Finding:
         diffs.assign(series=diffs["feature"]),
         "decade", "Remastered minus other tracks of the same years, by decade",
     )  # fmt: skip
-    swing = (f"Before 1960 the yearly mean loudness swings with a spread of {early.std():.1f} dB "
-             f"year to year, against {late.diff().std():.1f} dB after; "
-             if len(early) > 2 and len(late) > 2 else "")  # fmt: skip
+    swing = ("The yearly mean loudness jumps from one year to the next by a standard deviation "
+             f"of {early.diff().std():.1f} dB before 1960, against {late.diff().std():.1f} dB "
+             "from 1960 on. " if len(early) > 2 and len(late) > 2 else "")  # fmt: skip
     flagged = (f"{len(few)} years rest on fewer than {MIN_TRACKS} tracks "
                f"({_year_list(few['year'])}) and are drawn faded. ")  # fmt: skip
     remastered = int(remaster.loc[remaster["remastered"], "tracks"].sum())
@@ -544,8 +544,9 @@ def _duration(reader: GoldReader) -> Finding:
                 else "Too little data for track length.")  # fmt: skip
     if "2010s" in by.index and "2020s" in by.index and by.loc["2020s", "tracks"] >= 30:
         diff, low, high = _difference(by.loc["2010s"], by.loc["2020s"])
+        verdict = "no significant change" if low <= 0 <= high else "a significant change"
         headline += (f" The streaming era: 2020 against the 2010s, {diff:+.2f} min "
-                     f"(95% CI {low:+.2f} to {high:+.2f}).")  # fmt: skip
+                     f"(95% CI {low:+.2f} to {high:+.2f}): {verdict}.")  # fmt: skip
     return Finding("duration", "Track length", headline,
                    "Mean duration in minutes per year and decade, 95% intervals.",
                    band_figure(frame, ["duration_min"], "Average track length by year"),
