@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.chartstyle import PALETTE, style
 from pipeline.manifest import human_bytes
 
 SHIFT_S = 0.010  # ClickBench: (t + 10 ms) / (best + 10 ms), so sub-ms noise cannot dominate
@@ -28,13 +29,13 @@ VARIANT_NAMES = {
     "spark_hot": "Spark direct, hot",
     "spark_cold": "Spark direct, cold (first query)",
 }
-COLORS = {
-    "duckdb_gold": "#f4b400",
-    "duckdb_silver": "#8d6e00",
-    "spark_hot": "#e25a1c",
-    "spark_cold": "#7b2d0b",
-    "spark": "#e25a1c",
-    "duckdb": "#f4b400",
+COLORS = {  # the dashboard's palette (pipeline.chartstyle), one colour per variant
+    "duckdb_gold": PALETTE[0],
+    "duckdb_silver": PALETTE[5],
+    "spark_hot": PALETTE[3],
+    "spark_cold": PALETTE[1],
+    "spark": PALETTE[3],
+    "duckdb": PALETTE[0],
 }
 
 
@@ -321,9 +322,8 @@ def _figures(s: dict[str, Any]) -> list:
             y=[r.median * 1e3 if r else None for r in rs],
             error_y={"type": "data", "array": [r.iqr * 1e3 if r else 0 for r in rs]},
         )  # fmt: skip
-    bars.update_layout(title="Serving latency per query (median, IQR bars; log scale)",
-                       barmode="group", yaxis={"type": "log", "title": "ms"})  # fmt: skip
-    figs.append(bars)
+    bars.update_layout(barmode="group", yaxis={"type": "log", "title": "median ms (log)"})
+    figs.append(style(bars, "Serving latency per query (median, IQR bars; log scale)", 460))
     cold = go.Figure()
     for v, label in (("spark_hot", "hot (median)"), ("spark_cold", "cold first query")):
         cold.add_bar(name=f"Spark {label}", x=queries, marker_color=COLORS[v],
@@ -334,26 +334,27 @@ def _figures(s: dict[str, Any]) -> list:
         name="session start",
         x=queries,
         mode="markers",
+        marker_color=PALETTE[6],
         y=[r.info.get("session_start_s", 0) * 1e3 if r else None for r in starts],
     )
-    cold.update_layout(title="Spark cold against hot", barmode="group", yaxis={"title": "ms"})
-    figs.append(cold)
+    cold.update_layout(barmode="group", yaxis={"title": "ms"})
+    figs.append(style(cold, "Spark cold against hot", 420))
     if s["storage"]:
         sizes = s["storage"].info["sizes"]
-        figs.append(go.Figure(go.Bar(x=list(sizes), y=[v / 1e6 for v in sizes.values()],
-                                     marker_color="#4285f4")).update_layout(
-            title="Bytes on disk (MB)", yaxis={"title": "MB"}))  # fmt: skip
+        figs.append(style(go.Figure(go.Bar(x=list(sizes), y=[v / 1e6 for v in sizes.values()],
+                                           marker_color=PALETTE[0])).update_layout(
+            yaxis={"title": "MB"}), "Bytes on disk (MB)"))  # fmt: skip
     if s["scans"]:
         scan = go.Figure()
-        for engine in ("spark", "duckdb"):
-            for fmt in ("csv", "parquet"):
-                rs = [r for r in s["scans"] if r.engine == engine and r.fmt == fmt]
-                errors = {"type": "data", "array": [r.iqr * 1e3 for r in rs]}
-                scan.add_bar(name=f"{engine} {fmt}", x=[r.info["query"] for r in rs],
-                             y=[r.median * 1e3 for r in rs], error_y=errors)  # fmt: skip
-        scan.update_layout(title="Scan latency: CSV against Parquet", barmode="group",
-                           yaxis={"type": "log", "title": "ms"})  # fmt: skip
-        figs.append(scan)
+        for i, (engine, fmt) in enumerate([(e, f) for e in ("spark", "duckdb")
+                                           for f in ("csv", "parquet")]):  # fmt: skip
+            rs = [r for r in s["scans"] if r.engine == engine and r.fmt == fmt]
+            errors = {"type": "data", "array": [r.iqr * 1e3 for r in rs]}
+            scan.add_bar(name=f"{engine} {fmt}", x=[r.info["query"] for r in rs],
+                         y=[r.median * 1e3 for r in rs], error_y=errors,
+                         marker_color=PALETTE[(3, 1, 0, 5)[i]])  # fmt: skip
+        scan.update_layout(barmode="group", yaxis={"type": "log", "title": "median ms (log)"})
+        figs.append(style(scan, "Scan latency: CSV against Parquet"))
     return figs
 
 
@@ -367,7 +368,8 @@ def render_html(result: dict[str, Any], previous: dict | None = None) -> str:
         "<style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:left}pre{white-space:pre-wrap}</style></head><body>",
-        "<h1>Latency report</h1>",
+        "<p><a href='/'>← Back to the dashboard</a> (when served by <code>make dashboard"
+        "</code>)</p><h1>Latency report</h1>",
     ]
     for i, fig in enumerate(_figures(s)):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))

@@ -18,7 +18,7 @@ ROUND_TRIPS = [
     ("/trends", (["energy", "loudness"], 1960, 2020, "all")),
     ("/top_artists", (1990, 2020, 20)),
     ("/correlations", ("2000s",)),
-    ("/tracks", (2015, 2020, "all", "love", 50)),
+    ("/tracks", ("2010s", "all", "love", 50)),
 ]
 
 

@@ -24,6 +24,7 @@ from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
+import pandas as pd  # noqa: E402
 import uvicorn  # noqa: E402
 from fastapi import FastAPI, HTTPException  # noqa: E402
 from fastapi.responses import FileResponse  # noqa: E402
@@ -44,6 +45,7 @@ THEME = gr.themes.Soft(
     primary_hue="green", font=["ui-sans-serif", "system-ui", "sans-serif"],
     font_mono=["ui-monospace", "monospace"],
 )  # fmt: skip
+SHUTDOWN_S = 3  # seconds a stop waits for open pages and requests before closing them
 CONCURRENCY = 8  # views are thread-safe: GoldReader keeps one read-only connection per thread
 SERVED_REPORTS = (
     "latency.html",
@@ -61,6 +63,21 @@ def _whole(value: int, label: str) -> gr.Number:
     return gr.Number(value, label=label, step=1)
 
 
+def _plot() -> gr.Plot:
+    """A chart without Gradio's "Plot" badge (on a phone Plotly's toolbar covered it)."""
+    return gr.Plot(show_label=False)
+
+
+def _table(label: str, headers: list[str] | None = None) -> gr.Dataframe:
+    """A read-only table headed in words from the start (never "1 2 3")."""
+    return gr.Dataframe(pd.DataFrame(columns=headers or []), label=label, interactive=False,
+                        wrap=True)  # fmt: skip
+
+
+def _download(label: str = "Download CSV") -> gr.DownloadButton:
+    return gr.DownloadButton(label, value=None, size="sm", scale=0)
+
+
 def build_blocks(settings: Settings) -> gr.Blocks:
     """The UI; each event handler is a :mod:`dashboard.views` function with an API name."""
     v = views.Views(settings)
@@ -73,7 +90,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
                 for key, (tab, _) in insights.LINKS.items():
                     with gr.Group():
                         headline = gr.Markdown()
-                        plot = gr.Plot()
+                        plot = _plot()
                         with gr.Accordion("Table", open=False):
                             table = gr.Dataframe(interactive=False)
                         with gr.Row():
@@ -83,7 +100,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
             with gr.Tab("Overview", id="Overview"):
                 kpis = gr.Markdown()
                 with gr.Row():
-                    loud_plot, trend_plot = gr.Plot(), gr.Plot()
+                    loud_plot, trend_plot = _plot(), _plot()
                 ov_status = gr.Markdown()
             with gr.Tab("Trends", id="Trends"):
                 with gr.Row():
@@ -93,65 +110,67 @@ def build_blocks(settings: Settings) -> gr.Blocks:
                     t_from = _whole(1950, "From year")
                     t_to = _whole(2020, "To year")
                     explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
-                trend_lines = gr.Plot()
+                trend_lines = _plot()
                 tr_status = gr.Markdown()
                 profile_feature = gr.Dropdown(list(PROFILE_FEATURES), value="loudness",
                                               label="Decade profile feature")  # fmt: skip
-                profile_plot = gr.Plot()
+                profile_plot = _plot()
                 pr_status = gr.Markdown()
             with gr.Tab("Artists", id="Artists"):
                 with gr.Row():
                     search = gr.Textbox(label="Search artists", placeholder="e.g. orchestra")
                     pick = gr.Dropdown([], label="Artist", allow_custom_value=True)
-                matches = gr.Dataframe(label="Matching artists", interactive=False)
                 se_status = gr.Markdown()
+                with gr.Row():
+                    matches = _table("Matching artists", views.ARTIST_HEADERS)
+                se_csv = _download()
                 summary = gr.Markdown()
                 with gr.Row():
-                    timeline_plot, compare_plot = gr.Plot(), gr.Plot()
-                artist_tracks = gr.Dataframe(label="Tracks", interactive=False)
+                    timeline_plot, compare_plot = _plot(), _plot()
                 ap_status = gr.Markdown()
+                artist_tracks = _table("Tracks", views.TRACK_HEADERS)
+                ap_csv = _download()
                 gr.Markdown("### Top artists by tracks")
                 with gr.Row():
                     ta_from = _whole(2000, "From year")
                     ta_to = _whole(2020, "To year")
                     ta_limit = _whole(20, "How many")
-                top_table = gr.Dataframe(interactive=False)
                 ta_status = gr.Markdown()
+                top_table = _table("Top artists", ["Artist", "Tracks"])
+                ta_csv = _download()
             with gr.Tab("Explore", id="Explore"):
                 with gr.Row():
                     fx = gr.Dropdown(list(FEATURE_RANGES), value="loudness", label="x")
                     fy = gr.Dropdown(list(FEATURE_RANGES), value="energy", label="y")
-                    decade = gr.Dropdown(DECADES, value="All", label="Decade")
-                density_plot = gr.Plot()
+                    decade = gr.Dropdown(DECADES, value="All", label="Decade (drives this tab)")
+                density_plot = _plot()
                 de_status = gr.Markdown()
                 with gr.Row():
-                    corr_plot, keymode_plot = gr.Plot(), gr.Plot()
+                    corr_plot, keymode_plot = _plot(), _plot()
                 co_status, km_status = gr.Markdown(), gr.Markdown()
-                gr.Markdown("### Tracks")
+                gr.Markdown("### Tracks of the decade")
                 with gr.Row():
-                    tl_from = _whole(2015, "From year")
-                    tl_to = _whole(2020, "To year")
                     tl_explicit = gr.Radio(list(EXPLICIT_FILTERS), value="all", label="Explicit")
-                    tl_text = gr.Textbox(label="Title contains")
-                    tl_limit = _whole(50, "Limit")
-                track_table = gr.Dataframe(interactive=False)
+                    tl_text = gr.Textbox(label="Title contains (Enter)")
+                    tl_limit = _whole(50, "Rows shown")
                 tl_status = gr.Markdown()
+                track_table = _table("Tracks", views.TRACK_HEADERS)
+                tl_csv = _download()
             with gr.Tab("Data quality", id="Data quality"):
                 dq_checks = gr.Markdown()
                 with gr.Row():
-                    funnel_plot, reasons_plot = gr.Plot(), gr.Plot()
+                    funnel_plot, reasons_plot = _plot(), _plot()
                 dq_examples = gr.Dataframe(label="Example rows", interactive=False)
             with gr.Tab("Benchmarks", id="Benchmarks"):
                 bench_note = gr.Markdown()
-                bench_plot = gr.Plot()
+                bench_plot = _plot()
                 with gr.Row():
-                    storage_plot = gr.Plot()
+                    storage_plot = _plot()
                     etl_table = gr.Dataframe(label="ETL seconds", interactive=False)
                 env_table = gr.Dataframe(label="Machine", interactive=False)
-                scale_plot = gr.Plot()
-
-        def on(trigger, fn, inputs, outputs, api_name):
-            trigger(partial(fn, v), inputs=inputs, outputs=outputs, api_name=api_name)
+                scale_plot = _plot()
+        # (label, artist id) of each shown row of a table: what a click on the row opens
+        se_links, ap_links, ta_links, tl_links = (gr.State([]) for _ in range(4))
 
         ov_out = [kpis, loud_plot, trend_plot, ov_status]
         tr_in, tr_out = [features, t_from, t_to, explicit], [trend_lines, tr_status]
@@ -159,48 +178,61 @@ def build_blocks(settings: Settings) -> gr.Blocks:
         bench_out = [bench_plot, storage_plot, etl_table, env_table, scale_plot, bench_note]
         ex_out = {"density": [density_plot, de_status], "correlations": [corr_plot, co_status],
                   "key_mode": [keymode_plot, km_status]}  # fmt: skip
-        tl_in = [tl_from, tl_to, tl_explicit, tl_text, tl_limit]
-        ta_in = [ta_from, ta_to, ta_limit]
+        tl_in, tl_out = (
+            [decade, tl_explicit, tl_text, tl_limit],
+            [track_table, tl_links, tl_csv, tl_status],
+        )
+        # Tables: the table, its rows' links (hidden), its CSV, then the status line, last.
+        ta_in, ta_out = [ta_from, ta_to, ta_limit], [top_table, ta_links, ta_csv, ta_status]
+        se_out = [pick, matches, se_links, se_csv, se_status]
+        ap_out = [summary, timeline_plot, compare_plot, artist_tracks, ap_links, ap_csv,
+                  ap_status]  # fmt: skip
 
         demo.load(partial(views.insight_findings, v), None, [*finding_out, in_status],
                   api_name="insights")  # fmt: skip
         link_out = [tabs, features, t_from, t_to, explicit, decade]
         for key, button in links.items():
-            button.click(partial(open_link, key), None, link_out, api_visibility="private")
+            event = button.click(partial(open_link, key), None, link_out,
+                                 api_visibility="private")  # fmt: skip
+            if insights.LINKS[key][0] == "Trends":  # year boxes apply on blur: redraw here
+                event.then(partial(views.trends, v), tr_in, tr_out, api_visibility="private")
         demo.load(partial(views.overview, v), None, ov_out, api_name="overview")
         demo.load(partial(views.trends, v), tr_in, tr_out, api_name="trends")
         demo.load(partial(views.decade_profile, v), [profile_feature], [profile_plot, pr_status],
                   api_name="decade_profile")  # fmt: skip
-        demo.load(partial(views.top_artists, v), ta_in, [top_table, ta_status],
-                  api_name="top_artists")  # fmt: skip
+        demo.load(partial(views.top_artists, v), ta_in, ta_out, api_name="top_artists").then(
+            first_artist, [ta_links], [pick], api_visibility="private")  # fmt: skip
         demo.load(partial(views.density, v), [fx, fy, decade], ex_out["density"],
                   api_name="density")  # fmt: skip
         demo.load(partial(views.correlations, v), [decade], ex_out["correlations"],
                   api_name="correlations")  # fmt: skip
         demo.load(partial(views.key_mode, v), [decade], ex_out["key_mode"], api_name="key_mode")
-        demo.load(partial(views.track_list, v), tl_in, [track_table, tl_status],
-                  api_name="tracks")  # fmt: skip
+        demo.load(partial(views.track_list, v), tl_in, tl_out, api_name="tracks")
         demo.load(partial(views.data_quality, v), None, dq_out, api_name="data_quality")
         demo.load(partial(views.benchmarks, v), None, bench_out, api_name="benchmarks")
 
-        for control in tr_in:
+        # Ranges apply once per edit: on Enter or on leaving the box, never per keystroke.
+        # Enter only blurs the box (in the browser, no request); the blur sends the one request.
+        for control in (t_from, t_to):
+            _on_commit(control, partial(views.trends, v), tr_in, tr_out)
+        for control in (features, explicit):
             control.change(partial(views.trends, v), tr_in, tr_out, api_visibility="private")
         profile_feature.change(partial(views.decade_profile, v), [profile_feature],
                                [profile_plot, pr_status], api_visibility="private")  # fmt: skip
         for control in ta_in:
-            control.change(partial(views.top_artists, v), ta_in, [top_table, ta_status],
-                           api_visibility="private")  # fmt: skip
+            _on_commit(control, partial(views.top_artists, v), ta_in, ta_out)
 
         def suggest(text):
-            names, table, message = views.artist_search(v, text)
-            return gr.update(choices=names, value=names[0] if names else None), table, message
+            choices, *rest = views.artist_search(v, text)
+            return gr.update(choices=choices, value=choices[0][1] if choices else None), *rest
 
-        search.submit(suggest, [search], [pick, matches, se_status], api_name="artist_search")
-        search.change(suggest, [search], [pick, matches, se_status], api_visibility="private",
+        search.submit(suggest, [search], se_out, api_name="artist_search")
+        search.change(suggest, [search], se_out, api_visibility="private",
                       trigger_mode="always_last")  # fmt: skip
-        pick.change(partial(views.artist_profile, v), [pick],
-                    [summary, timeline_plot, compare_plot, artist_tracks, ap_status],
-                    api_name="artist_profile")  # fmt: skip
+        pick.change(partial(views.artist_profile, v), [pick], ap_out, api_name="artist_profile")
+        for table, rows in ((matches, se_links), (top_table, ta_links),
+                            (artist_tracks, ap_links), (track_table, tl_links)):  # fmt: skip
+            table.select(open_artist, [rows], [tabs, pick], api_visibility="private")
         for control in (fx, fy, decade):
             control.change(partial(views.density, v), [fx, fy, decade], ex_out["density"],
                            api_visibility="private")  # fmt: skip
@@ -208,11 +240,35 @@ def build_blocks(settings: Settings) -> gr.Blocks:
                       api_visibility="private")  # fmt: skip
         decade.change(partial(views.key_mode, v), [decade], ex_out["key_mode"],
                       api_visibility="private")  # fmt: skip
-        for control in tl_in:
-            trigger = control.submit if isinstance(control, gr.Textbox) else control.change
-            trigger(partial(views.track_list, v), tl_in, [track_table, tl_status],
-                    api_visibility="private")  # fmt: skip
+        for control in (decade, tl_explicit):
+            control.change(partial(views.track_list, v), tl_in, tl_out, api_visibility="private")
+        tl_text.submit(partial(views.track_list, v), tl_in, tl_out, api_visibility="private")
+        _on_commit(tl_limit, partial(views.track_list, v), tl_in, tl_out)
     return demo
+
+
+BLUR_ON_ENTER = "(...args) => { document.activeElement && document.activeElement.blur(); }"
+
+
+def _on_commit(control: gr.Number, fn, inputs, outputs) -> None:
+    """Run ``fn`` when the user leaves ``control`` (Enter leaves it too): one request per
+    edit, and no message while a year is half typed."""
+    control.submit(None, None, None, js=BLUR_ON_ENTER)
+    control.blur(fn, inputs, outputs, api_visibility="private", trigger_mode="always_last")
+
+
+def first_artist(rows: list) -> dict:
+    """The first top artist, opened in the profile: no empty placeholders on first load."""
+    return gr.update(choices=rows[:1], value=rows[0][1] if rows else None)
+
+
+def open_artist(rows: list, evt: gr.SelectData) -> tuple:
+    """A click on a table row: the Artists tab, showing that row's artist."""
+    row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+    if not rows or row is None or row >= len(rows):
+        return gr.update(), gr.update()
+    label, artist_id = rows[row]
+    return gr.Tabs(selected="Artists"), gr.update(choices=[(label, artist_id)], value=artist_id)
 
 
 def open_link(key: str) -> tuple:
@@ -254,7 +310,9 @@ def main() -> int:
         return EXIT_BAD_INPUT
     print(f"[dashboard] serving {settings.gold_db} and {settings.reports_dir} at "
           f"http://{host}:{port}")  # fmt: skip
-    uvicorn.run(build_app(settings), host=host, port=port, log_level="warning")
+    # Open pages keep a heartbeat stream; without a timeout a stop would wait for them all.
+    uvicorn.run(build_app(settings), host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=SHUTDOWN_S)  # fmt: skip
     return 0
 
 

@@ -153,6 +153,11 @@ def _year_range(bound: dict) -> None:
         raise ParamError(f"year range is reversed: from {bound['year_from']} to {bound['year_to']}")
 
 
+def _artist_given(bound: dict) -> None:
+    if bound["artist"] is None and bound["artist_id"] is None:
+        raise ParamError("artist_profile: give an artist's name, an artist_id, or both")
+
+
 def _cols(*names: str) -> str:
     return ", ".join(names)
 
@@ -238,9 +243,14 @@ ARTIST_SEARCH = (
     "contains(lower(artist_name), lower({p}text))",
     "ORDER BY s.tracks DESC, n.artist_name, s.artist_id LIMIT {p}limit",
 )
-ARTIST_PROFILE = ("lower(artist_name) = lower({p}artist)", "ORDER BY s.tracks DESC, s.artist_id")
+# artist_id (optional) picks one of several artists who share a name.
+ARTIST_PROFILE = (
+    "(CAST({p}artist AS STRING) IS NULL OR lower(artist_name) = lower({p}artist)) AND "
+    "(CAST({p}artist_id AS STRING) IS NULL OR artist_id = CAST({p}artist_id AS STRING))",
+    "ORDER BY s.tracks DESC, s.artist_id",
+)
 TRACK_COLUMNS = _cols(
-    "id", "name", "album", "primary_artist", "artists", "year", "explicit",
+    "id", "name", "album", "primary_artist", "artists", "artist_ids", "year", "explicit",
     "danceability", "energy", "valence", "acousticness", "tempo", "loudness", "duration_min",
 )  # fmt: skip
 
@@ -410,11 +420,24 @@ QUERIES: tuple[Query, ...] = (
     ),
     Query(
         name="artist_profile",
-        description="Artists whose name equals the text, ignoring case: their statistics.",
-        params=(Param("artist", str, "", "the artist's name"),),
+        description="Artists whose name equals the text, ignoring case, and whose id is "
+        "artist_id if given (a name, an id or both): their statistics.",
+        params=(
+            Param("artist", str, None, "the artist's name", nullable=True),
+            Param(
+                "artist_id",
+                str,
+                None,
+                "one artist's id, when several share the name",
+                nullable=True,
+            ),
+        ),  # fmt: skip
         duckdb=f"""
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
-            WHERE s.artist_key = lower($artist) ORDER BY s.tracks DESC, s.artist_id""",
+            WHERE ($artist IS NULL OR s.artist_key = lower($artist))
+              AND ($artist_id IS NULL OR s.artist_id = $artist_id)
+            ORDER BY s.tracks DESC, s.artist_id""",
+        check=_artist_given,
         duckdb_silver=_direct_artist_query(*ARTIST_PROFILE, DUCKDB_SILVER),
         spark=_direct_artist_query(*ARTIST_PROFILE, SPARK_SILVER),
     ),

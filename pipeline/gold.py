@@ -279,13 +279,21 @@ TABLES: tuple[Relation, ...] = (
     ),
     Relation(
         "artist_stats",
-        f"""SELECT n.artist_id, s.artist_num, n.artist_name, lower(n.artist_name) AS artist_key,
-                   s.* EXCLUDE (artist_num)
-            FROM (SELECT artist_num, count(*) AS tracks, count(DISTINCT album_id) AS albums,
+        # Albums are counted from the distinct (artist, album) pairs, a plain GROUP BY that
+        # spills past the cap: count(DISTINCT album_id) keeps a set per artist in memory,
+        # which at 60M rows ran out of a 1GB cap.
+        f"""WITH albums AS (
+              SELECT artist_num, count(*) AS albums
+              FROM (SELECT DISTINCT artist_num, album_id FROM artist_tracks)
+              GROUP BY artist_num)
+            SELECT n.artist_id, s.artist_num, n.artist_name, lower(n.artist_name) AS artist_key,
+                   s.tracks, a.albums, s.* EXCLUDE (artist_num, tracks)
+            FROM (SELECT artist_num, count(*) AS tracks,
                          min(year) AS first_year, max(year) AS last_year,
                          {avg_columns(ARTIST_FEATURES)},
                          avg(CAST(explicit AS DOUBLE)) AS explicit_share
                   FROM artist_tracks GROUP BY artist_num) s
+            JOIN albums a USING (artist_num)
             JOIN artist_numbers n USING (artist_num)""",
         "artist_key, tracks DESC, artist_id",  # sorted by key: name lookups prune by zone map
         after=("artist_tracks", "artist_numbers"),

@@ -28,19 +28,11 @@ from plotly.subplots import make_subplots
 
 from pipeline import publish
 from pipeline.catalogue import FEATURE_PAIRS, REMASTER_FEATURES, TREND_FEATURES
-from pipeline.schema import UNIT_FEATURES
+from pipeline.chartstyle import PALETTE, UNITS, style
 from pipeline.serving import GoldReader
 
 MIN_TRACKS = 100  # a year's mean on fewer tracks is flagged and drawn faded
 Z95 = 1.96
-# Okabe-Ito: told apart by the common kinds of colour blindness; shared by every chart.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
-UNITS = {
-    **{f: "0–1" for f in UNIT_FEATURES},
-    "loudness": "dB",
-    "tempo": "BPM",
-    "duration_min": "minutes",
-}
 # The original project's claim about loudness, checked against the data.
 CLAIM_1980S_DB, CLAIM_2010_DB, CLAIM_TOLERANCE_DB = -12.0, -7.0, 1.5
 BAND_NOTE = (
@@ -183,17 +175,6 @@ def _add_band(fig: go.Figure, band: pd.DataFrame, name: str, colour: str, row: i
 def _alpha(colour: str, alpha: float) -> str:
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def style(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    """The one look: white template, the palette, the legend above the plot, room for the
-    title on a phone."""
-    fig.update_layout(
-        template="plotly_white", title={"text": title, "font": {"size": 15}}, height=height,
-        colorway=PALETTE, margin={"l": 60, "r": 20, "t": 90, "b": 50},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-    )  # fmt: skip
-    return fig
 
 
 def bars_with_intervals(frame: pd.DataFrame, x: str, title: str) -> go.Figure:

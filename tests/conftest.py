@@ -72,9 +72,25 @@ def real_layers(spark, real_sample, tmp_path_factory):
     return settings, build_bronze(spark, settings), build_silver(spark, settings)
 
 
+# Two artists who share a name (different ids, 1 and 2 tracks), written by hand: the
+# dashboard must reach both.
+NAMESAKE = "Twin Namesake Ensemble"
+NAMESAKE_IDS = ("0000000000000000000Tw1", "0000000000000000000Tw2")
+NAMESAKE_ROWS = "".join(
+    f"{track},Song {n},Album {n},{album},['{NAMESAKE}'],['{artist}'],1,1,False,0.5,0.6,1,-8.0,"
+    f"1,0.05,0.3,0.0,0.1,0.5,120.0,200000,4.0,{year},{year}-05-01\n"
+    for n, (track, album, artist, year) in enumerate([
+        ("0000000000000000000Tr1", "0000000000000000000Al1", NAMESAKE_IDS[0], 1999),
+        ("0000000000000000000Tr2", "0000000000000000000Al2", NAMESAKE_IDS[1], 2011),
+        ("0000000000000000000Tr3", "0000000000000000000Al2", NAMESAKE_IDS[1], 2011),
+    ])
+)  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def gold_layers(spark, tmp_path_factory):
-    """All layers (generated 6,000 rows) plus gold; the silver views registered in Spark."""
+    """All layers (generated 6,000 rows and the namesakes) plus gold; the silver views
+    registered in Spark."""
     from pipeline.bronze import build_bronze
     from pipeline.direct import register_silver_views
     from pipeline.generate import generate_csv
@@ -84,6 +100,8 @@ def gold_layers(spark, tmp_path_factory):
     data = tmp_path_factory.mktemp("gold")
     settings = settings_for(data, data / "raw" / "tracks_features.csv")
     generate_csv(settings.raw_csv, 6000, seed=7)
+    with open(settings.raw_csv, "a", encoding="utf-8") as csv:
+        csv.write(NAMESAKE_ROWS)
     build_bronze(spark, settings)
     build_silver(spark, settings)
     build_gold(settings, verbose=False)

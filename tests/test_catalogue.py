@@ -38,6 +38,8 @@ def cases(reader) -> list[tuple[str, dict]]:
         ("artist_search", {"text": fragment}),
         ("artist_search", {"text": "the", "limit": 100}),
         ("artist_profile", {"artist": artist.swapcase()}),
+        ("artist_profile", {"artist_id": artist_id}),
+        ("artist_profile", {"artist": artist, "artist_id": artist_id}),
         ("artist_timeline", {"artist_id": artist_id}),
         ("explicit_share", {}),
         ("collaborations", {}),

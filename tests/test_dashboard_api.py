@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.request
 
+import pandas as pd
 import pytest
 from gradio_client.exceptions import AppError
 
 from dashboard.launcher import start_dashboard
+from tests.conftest import NAMESAKE, NAMESAKE_IDS
 
 
 def _call(client, api_name, *args):
@@ -62,15 +65,49 @@ def test_decade_profile(gradio_client):
 
 
 def test_artist_search_and_profile(gradio_client):
-    top, _ = _call(gradio_client, "/top_artists", 1000, 2100, 5)
-    name = top["data"][0][1]
-    choices, table, status = _call(gradio_client, "/artist_search", name[:4].lower())
+    top, top_csv, _ = _call(gradio_client, "/top_artists", 1000, 2100, 5)
+    assert top["headers"] == ["Artist", "Tracks"]  # words, no ids
+    name = top["data"][0][0]
+    assert pd.read_csv(top_csv)["Artist"].tolist() == [row[0] for row in top["data"]]
+    pick, table, csv, status = _call(gradio_client, "/artist_search", name[:4].lower())
     assert _ok(status) and name in [row[0] for row in table["data"]]
-    summary, timeline, compare, tracks, status = _call(
-        gradio_client, "/artist_profile", name.upper()
-    )
-    assert name in summary and _ok(status) and tracks["data"]
-    assert "Tracks per year" in timeline["plot"] and "all tracks" in compare["plot"]
+    assert table["headers"] == ["Artist", "Years", "Tracks", "Albums"]
+    assert re.search(r"Showing \d+ of [\d,]+ matching artists", status)
+    label, artist_id = pick["choices"][0]
+    assert pick["value"] == artist_id and "tracks ·" in label  # chosen by id, told apart
+    assert len(pd.read_csv(csv)) >= len(table["data"])
+    for choice in (name.upper(), artist_id):  # a typed name, or an id from a list or click
+        summary, timeline, compare, tracks, csv, status = _call(
+            gradio_client, "/artist_profile", choice
+        )
+        assert name in summary and _ok(status) and tracks["data"]
+        assert "Showing" in status and "tracks per" in timeline["plot"]
+        assert "all tracks" in compare["plot"] and "(0\u20131)" in str(tracks["headers"])
+        shown = pd.read_csv(csv)
+        assert len(shown) >= len(tracks["data"]) and "id" not in shown.columns
+        artists = [row[tracks["headers"].index("Artists")] for row in tracks["data"]]
+        assert all("[" not in a and "'" not in a[:1] for a in artists)  # joined with ", "
+
+
+def test_artists_who_share_a_name_are_both_reachable(gradio_client):
+    pick, table, _, status = _call(gradio_client, "/artist_search", NAMESAKE.lower())
+    ids = [value for _, value in pick["choices"]]
+    assert sorted(ids) == sorted(NAMESAKE_IDS) and len(table["data"]) == 2
+    labels = [label for label, _ in pick["choices"]]
+    assert len(set(labels)) == 2  # told apart: tracks and years
+    seen = []
+    for artist_id in NAMESAKE_IDS:
+        summary, _, _, tracks, _, _ = _call(gradio_client, "/artist_profile", artist_id)
+        seen.append(len(tracks["data"]))
+        assert "1 other artist shares this name" in summary
+    assert sorted(seen) == [1, 2]
+
+
+def test_no_match_says_so(gradio_client):
+    pick, table, csv, status = _call(gradio_client, "/artist_search", "zzqqxxnone")
+    assert status.startswith("No artist name contains") and not table["data"] and csv is None
+    table, csv, status = _call(gradio_client, "/tracks", "1990s", "all", "zzqqxxnone", 20)
+    assert status.startswith("No track matches") and not table["data"]
 
 
 @pytest.mark.parametrize(
@@ -78,9 +115,9 @@ def test_artist_search_and_profile(gradio_client):
     ["", "   ", "x" * 5000, "'; DROP TABLE artist_stats; --", "%", "_", "\"'", "ü🎵"],
 )
 def test_artist_endpoints_with_bad_or_hostile_text(gradio_client, text):
-    _, table, status = _call(gradio_client, "/artist_search", text)
+    _, table, _csv, status = _call(gradio_client, "/artist_search", text)
     assert "Traceback" not in status
-    summary, *_rest, status2 = _call(gradio_client, "/artist_profile", text)
+    summary, _, _, _, _csv, status2 = _call(gradio_client, "/artist_profile", text)
     assert "Traceback" not in summary + status2
     # Nothing was dropped: the overview still answers.
     assert _ok(_call(gradio_client, "/overview")[-1])
@@ -95,20 +132,25 @@ def test_explore_endpoints(gradio_client):
     assert _ok(status) and "heatmap" in fig["plot"]
     fig, status = _call(gradio_client, "/key_mode", "All")
     assert _ok(status) and "major" in fig["plot"]
-    table, status = _call(gradio_client, "/tracks", 1950, 2020, "all", "the", 25)
+    table, csv, status = _call(gradio_client, "/tracks", "All", "all", "the", 25)
     assert _ok(status) and 0 < len(table["data"]) <= 25
-    table, status = _call(gradio_client, "/tracks", 1950, 2020, "all", "' OR 1=1 --", -3)
+    assert re.search(r"Showing \d+ of (at least )?[\d,]+ tracks \(all decades", status)
+    full = pd.read_csv(csv)
+    assert len(full) >= len(table["data"]) and full["Title"].str.lower().str.contains("the").all()
+    table, _, _ = _call(gradio_client, "/tracks", "2000s", "all", "", 1000)
+    assert {row[table["headers"].index("Year")] // 10 * 10 for row in table["data"]} == {2000}
+    table, _, status = _call(gradio_client, "/tracks", "All", "all", "' OR 1=1 --", -3)
     assert status.startswith("Note:") and "at least 1" in status
 
 
 def test_fractions_are_refused_not_rounded(gradio_client):
     """1.5 where a whole number belongs reaches the catalogue's check (Gradio used to round
     it to 2 first); a whole number sent as 20.0 is still accepted."""
-    _, status = _call(gradio_client, "/tracks", 1950, 2020, "all", "the", 2.5)
+    _, _, status = _call(gradio_client, "/tracks", "All", "all", "the", 2.5)
     assert status.startswith("Note:") and "whole number" in status and "2.5" in status
     _, status = _call(gradio_client, "/trends", ["energy"], 1990.5, 2010, "all")
     assert status.startswith("Note:") and "whole number" in status
-    table, status = _call(gradio_client, "/tracks", 1950.0, 2020, "all", "the", 20.0)
+    table, _, status = _call(gradio_client, "/tracks", "All", "all", "the", 20.0)
     assert _ok(status) and 0 < len(table["data"]) <= 20
 
 
