@@ -2,7 +2,8 @@
 
 Usage: ``python -m dashboard.screenshot`` (``make screenshots``): starts the dashboard on the
 current DATA_DIR / REPORTS_DIR, waits for the charts, and saves
-``REPORTS_DIR/screenshots/<tab>.png``. External requests are blocked.
+``REPORTS_DIR/screenshots/<tab>.png`` (1400×1000) and ``phone_dark_insights.png`` (390 px
+wide, dark theme). External requests are blocked.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def capture(url: str, out_dir: Path, chromium: str) -> list[Path]:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in
                    ("127.0.0.1", "localhost") else r.abort())  # fmt: skip
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until="load")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
         for tab in TABS:
             page.get_by_role("tab", name=tab).click()
@@ -41,6 +42,16 @@ def capture(url: str, out_dir: Path, chromium: str) -> list[Path]:
             path = out_dir / f"{tab.lower().replace(' ', '_')}.png"
             page.screenshot(path=str(path), full_page=True)
             saved.append(path)
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme="dark")
+        phone.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in
+                    ("127.0.0.1", "localhost") else r.abort())  # fmt: skip
+        phone.goto(url + "/?__theme=dark", wait_until="load")
+        phone.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+        phone.wait_for_timeout(4000)
+        path = out_dir / "phone_dark_insights.png"
+        phone.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 390, "height": 1600},
+                         full_page=True)  # fmt: skip
+        saved.append(path)
         browser.close()
     return saved
 

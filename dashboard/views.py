@@ -127,7 +127,8 @@ def trends(v: Views, features, year_from, year_to, explicit):
                    explicit=explicit or "all", features=chosen)  # fmt: skip
     if served.frame.empty:
         return charts.empty("no tracks in that range"), status(served)
-    title = f"Average {', '.join(chosen)} per year ({explicit or 'all'} tracks)"
+    title = (f"Average {', '.join(chosen)} per year, {_year(year_from)}–{_year(year_to)}, "
+             f"{explicit or 'all'} tracks")  # fmt: skip
     return insights.band_figure(served.frame, chosen, title), status(served)
 
 
@@ -221,7 +222,8 @@ def rows_note(shown: int, total: int, capped: bool, what: str) -> str:
 
 def artist_label(row: Any) -> str:
     """What tells artists apart in a list: name, tracks and years."""
-    return f"{row.artist_name} · {row.tracks:,} tracks · {row.first_year}–{row.last_year}"
+    tracks = f"{row.tracks:,} track{'' if row.tracks == 1 else 's'}"
+    return f"{row.artist_name} · {tracks} · {row.first_year}–{row.last_year}"
 
 
 def _links(frame: pd.DataFrame, id_column: str, name_column: str) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ go to a temporary folder (the README's come from the full-size data: ``make scre
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -280,3 +281,22 @@ def test_phone_width_dark_mode_titles_fit_and_controls_apart(phone_dark, tab):
             assert not _overlaps(a, b), (a, b)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"phone_dark_{tab.lower()}.png"), full_page=True)
+
+
+def test_both_namesakes_reachable_from_the_artist_list(page):
+    from tests.conftest import NAMESAKE
+
+    _tab(page, "Artists")
+    search = page.get_by_label("Search artists")
+    search.fill(NAMESAKE)
+    search.press("Enter")
+    page.get_by_text("Showing 2 of 2 matching artists").wait_for(timeout=30_000)
+    seen = set()
+    for option in ("1 track ·", "2 tracks ·"):
+        page.get_by_label("Artist", exact=True).click()
+        page.get_by_role("option", name=re.compile(option)).click()
+        page.get_by_text(re.compile(rf"^Showing {option[0]} of {option[0]} track")).wait_for(
+            timeout=30_000)  # fmt: skip
+        seen.add(option)
+        assert "1 other artist shares this name" in page.locator("body").inner_text()
+    assert len(seen) == 2
