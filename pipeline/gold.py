@@ -90,6 +90,10 @@ class Relation:
     # The next column of ``order`` (ascending): a value of ``sorted_in_runs_of`` with more
     # rows than a run holds is cut into ranges of it (at 50x, one year is 3.5M rows).
     split_runs_by: str = ""
+    # The leading (ascending) column of ``order``, for a table without a run column: the
+    # rows are inserted in ranges of it, each of about ``sort_rows`` (at 50x artist_stats
+    # holds ~5M artists, and one sort of them ran out of a 1GB cap).
+    sorted_in_ranges_of: str = ""
 
     def query(self, bucket: int = 0, buckets: int = 1) -> str:
         """The SQL, reading only hash bucket ``bucket`` of ``buckets`` where it says
@@ -130,6 +134,26 @@ HELPERS: tuple[Relation, ...] = (
                   WHERE IN_BUCKET(a.track_id)) p
             JOIN (SELECT * FROM t WHERE IN_BUCKET(t.id)) t ON t.id = p.track_id""",
         after=("t", "artist_numbers"),
+    ),
+    Relation(
+        # Each artist's figures, a hash bucket of artists at a time (every artist's rows are
+        # in one bucket, so each bucket's aggregates are exact). Albums are counted from
+        # distinct (artist, album) pairs, a GROUP BY that spills: count(DISTINCT) keeps a set
+        # per artist in memory, and at 60M rows the whole aggregate ran out of a 1GB cap.
+        "artist_aggregates",
+        f"""WITH albums AS (
+              SELECT artist_num, count(*) AS albums
+              FROM (SELECT DISTINCT artist_num, album_id FROM artist_tracks
+                    WHERE IN_BUCKET(artist_num))
+              GROUP BY artist_num)
+            SELECT s.artist_num, s.tracks, a.albums, s.* EXCLUDE (artist_num, tracks)
+            FROM (SELECT artist_num, count(*) AS tracks,
+                         min(year) AS first_year, max(year) AS last_year,
+                         {avg_columns(ARTIST_FEATURES)},
+                         avg(CAST(explicit AS DOUBLE)) AS explicit_share
+                  FROM artist_tracks WHERE IN_BUCKET(artist_num) GROUP BY artist_num) s
+            JOIN albums a USING (artist_num)""",
+        after=("artist_tracks",),
     ),
     Relation(
         # Each track's density bin per feature, as a one-byte 0..19, and its decade: the 45
@@ -279,24 +303,12 @@ TABLES: tuple[Relation, ...] = (
     ),
     Relation(
         "artist_stats",
-        # Albums are counted from the distinct (artist, album) pairs, a plain GROUP BY that
-        # spills past the cap: count(DISTINCT album_id) keeps a set per artist in memory,
-        # which at 60M rows ran out of a 1GB cap.
-        f"""WITH albums AS (
-              SELECT artist_num, count(*) AS albums
-              FROM (SELECT DISTINCT artist_num, album_id FROM artist_tracks)
-              GROUP BY artist_num)
-            SELECT n.artist_id, s.artist_num, n.artist_name, lower(n.artist_name) AS artist_key,
-                   s.tracks, a.albums, s.* EXCLUDE (artist_num, tracks)
-            FROM (SELECT artist_num, count(*) AS tracks,
-                         min(year) AS first_year, max(year) AS last_year,
-                         {avg_columns(ARTIST_FEATURES)},
-                         avg(CAST(explicit AS DOUBLE)) AS explicit_share
-                  FROM artist_tracks GROUP BY artist_num) s
-            JOIN albums a USING (artist_num)
-            JOIN artist_numbers n USING (artist_num)""",
+        """SELECT n.artist_id, s.artist_num, n.artist_name, lower(n.artist_name) AS artist_key,
+                  s.* EXCLUDE (artist_num)
+           FROM artist_aggregates s JOIN artist_numbers n USING (artist_num)""",
         "artist_key, tracks DESC, artist_id",  # sorted by key: name lookups prune by zone map
-        after=("artist_tracks", "artist_numbers"),
+        after=("artist_aggregates", "artist_numbers"),
+        sorted_in_ranges_of="artist_key",
     ),
     Relation(
         "feature_correlations",
@@ -497,6 +509,15 @@ def _create(
     if virtual:
         stored = f"SELECT * EXCLUDE ({', '.join(virtual)}) FROM ({stored})"
     order = f" ORDER BY {relation.order}" if relation.order else ""
+    if relation.sorted_in_ranges_of:
+        total = con.execute(f"SELECT count(*) FROM ({stored})").fetchone()[0]
+        pieces = max(1, -(-total // plan.sort_rows))
+        for part, args in _ranges(con, relation, relation.sorted_in_ranges_of, pieces):
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM ({stored}) WHERE true{part}{order}",
+                args,
+            )
+        return
     if not relation.sorted_in_runs_of:
         con.execute(f"INSERT INTO {table} BY NAME {stored}{order}")
         return
@@ -506,7 +527,8 @@ def _create(
     for high, low in sort_runs(counts, sort_rows):
         where, args = f"{key} BETWEEN $low AND $high", {"low": low, "high": high}
         if low == high and rows[low] > sort_rows and relation.split_runs_by:
-            parts = _split_ranges(con, relation, low, -(-rows[low] // sort_rows))
+            parts = _ranges(con, relation, relation.split_runs_by, -(-rows[low] // sort_rows),
+                            f"{key} = $v", {"v": low})  # fmt: skip
         else:
             parts = [("", {})]
         for part, part_args in parts:
@@ -516,16 +538,20 @@ def _create(
             )
 
 
-def _split_ranges(
-    con: duckdb.DuckDBPyConnection, relation: Relation, value: object, pieces: int
+def _ranges(
+    con: duckdb.DuckDBPyConnection,
+    relation: Relation,
+    by: str,
+    pieces: int,
+    where: str = "true",
+    args: dict | None = None,
 ) -> list[tuple[str, dict]]:
-    """WHERE clauses cutting the rows with ``sorted_in_runs_of = value`` into about
-    ``pieces`` ranges of ``split_runs_by``, in its ascending order (NULLs last, as DuckDB
-    sorts them). The cut points come from a fixed sample, so any cuts keep the order."""
-    key, by = relation.sorted_in_runs_of, relation.split_runs_by
+    """WHERE clauses (each `` AND …``) cutting the rows that pass ``where`` into about
+    ``pieces`` ranges of ``by``, in its ascending order (NULLs last, as DuckDB sorts them).
+    The cut points come from a fixed sample, so any cuts keep the order."""
     sample = [r[0] for r in con.execute(
-        f"SELECT {by} FROM ({relation.query()}) WHERE {key} = $v AND {by} IS NOT NULL "
-        f"USING SAMPLE reservoir(10000 ROWS) REPEATABLE (42) ORDER BY {by}", {"v": value},
+        f"SELECT {by} FROM ({relation.query()}) WHERE {where} AND {by} IS NOT NULL "
+        f"USING SAMPLE reservoir(10000 ROWS) REPEATABLE (42) ORDER BY {by}", args or {},
     ).fetchall()]  # fmt: skip
     cuts = sorted({sample[len(sample) * i // pieces] for i in range(1, pieces)} if sample else ())
     bounds = [None, *cuts, None]

@@ -143,7 +143,7 @@ def test_gold_past_its_cap_fails_with_one_line_and_leaves_nothing(gold_layers, t
 def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     """One year holding more rows than a run is sorted in ranges of names (NULLs last), and
     the stored order is the single sort's, ties included."""
-    from pipeline.gold import Relation, _create, _split_ranges
+    from pipeline.gold import Relation, _create, _ranges
 
     con = duckdb.connect()
     letter = "chr(CAST(65 + (i * 7) % 26 AS INTEGER)) || (i % 5)"
@@ -157,7 +157,25 @@ def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     stored = con.execute("SELECT year, name, id FROM out.s ORDER BY rowid").fetchall()
     expected = con.execute("SELECT year, name, id FROM t ORDER BY year DESC, name, id")
     assert stored == expected.fetchall()
-    assert len(_split_ranges(con, relation, 2000, 7)) == 7  # the year was cut
+    assert len(_ranges(con, relation, "name", 7, "year = $v", {"v": 2000})) == 7  # year cut
+
+
+def test_a_table_without_runs_is_stored_in_ranges_of_its_leading_column():
+    """artist_stats' way: no run column, so the rows are inserted in ranges of the leading
+    column of its order (NULLs last), each sort holding about ``sort_rows``."""
+    from pipeline.gold import Relation, _create
+
+    con = duckdb.connect()
+    con.execute("""CREATE TEMP TABLE t AS SELECT CASE WHEN i % 13 = 0 THEN NULL
+                   ELSE lower(chr(CAST(65 + (i * 11) % 26 AS INTEGER))) || (i % 7) END AS key,
+                   i % 4 AS tracks, i AS id FROM range(2000) r(i)""")  # fmt: skip
+    con.execute("ATTACH ':memory:' AS out")
+    relation = Relation("s", "SELECT key, tracks, id FROM t", "key, tracks DESC, id",
+                        sorted_in_ranges_of="key")  # fmt: skip
+    _create(con, "out", relation, MemoryPlan(sort_rows=120))  # about 17 ranges
+    stored = con.execute("SELECT key, tracks, id FROM out.s ORDER BY rowid").fetchall()
+    expected = con.execute("SELECT key, tracks, id FROM t ORDER BY key, tracks DESC, id")
+    assert stored == expected.fetchall()
 
 
 def test_large_silver_builds_one_statement_at_a_time_and_joins_in_buckets(gold_layers):
@@ -184,7 +202,8 @@ def test_every_statement_names_the_work_tables_it_reads():
         assert read <= set(relation.after), relation.name
     steps = _build_steps(REPO, MemoryPlan(sort_rows=1000))
     drops = {s.name: s.after for s in steps if s.name.startswith("drop ")}
-    assert set(drops["drop artist_tracks"]) == {"artist_stats", "artist_year"}
+    assert set(drops["drop artist_tracks"]) == {"artist_aggregates", "artist_year"}
+    assert set(drops["drop artist_aggregates"]) == {"artist_stats"}
     last = steps[-1]
     assert last.name == "tracks_serving" and set(drops) <= set(last.after)
     assert len(_drop_helpers([])) == len(HELPERS)
