@@ -459,6 +459,9 @@ def data_quality(v: Views):
         for row in report.get("possible_duplicates", [])
     ]
     checks = " · ".join(f"{c['check']}: {'OK' if c['ok'] else 'FAILED'}" for c in report["checks"])
+    dropped = int(reasons_frame["rows"].sum())
+    checks += (f"\n\nExample rows: showing {len(examples):,}, a few per reason, of {dropped:,} "
+               "dropped rows and the possible duplicates kept.")  # fmt: skip
     return funnel_fig, reasons_fig, pd.DataFrame(examples), checks
 
 
