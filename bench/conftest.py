@@ -28,7 +28,7 @@ FAILURES: list[dict] = []
 
 def bench_settings() -> Settings:
     """Settings of the run, with a concrete thread count N shared by Spark and DuckDB."""
-    settings = Settings()
+    settings = Settings().for_spark_steps("bench")
     threads = local_cores(settings.spark_master)
     if threads is None:  # a cluster: keep its master, match DuckDB to this machine
         return settings

@@ -37,8 +37,12 @@ SEED = 42
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
     data = Path(os.environ.get("BENCH_DATA_DIR") or tmp_path_factory.mktemp("bench_etl"))
-    return Settings().with_overrides(
-        data_dir=data, raw_csv=data / "raw" / "tracks_features.csv", rows=ROWS, seed=SEED
+    return (
+        Settings()
+        .for_spark_steps("bronze", "silver")
+        .with_overrides(
+            data_dir=data, raw_csv=data / "raw" / "tracks_features.csv", rows=ROWS, seed=SEED
+        )
     )
 
 

@@ -75,6 +75,7 @@ def _with_spark(settings: Settings, *layers: str) -> None:
     if layers[0] == "bronze":
         settings = resolve_input(settings)
     _check_inputs(settings, layers)
+    settings = settings.for_spark_steps(*layers)
     print(f"[spark] starting session (master {settings.spark_remote or settings.spark_master})")
     with failures.stderr_to(failures.spark_log(settings.data_dir)):  # the JVM's own stderr
         spark, seconds = timed_spark(settings)

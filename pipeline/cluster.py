@@ -399,7 +399,7 @@ def start_connect(settings: Settings) -> Started:
         "--master",
         settings.spark_connect_master,
         "--driver-memory",
-        settings.spark_driver_memory,
+        settings.driver_memory(),
         "--conf",
         f"spark.connect.grpc.binding.address={HOST}",
         "--conf",

@@ -29,6 +29,7 @@ import json
 import math
 import os
 import re
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -95,20 +96,35 @@ class Relation:
     # holds ~5M artists, and one sort of them ran out of a 1GB cap).
     sorted_in_ranges_of: str = ""
 
-    def query(self, bucket: int = 0, buckets: int = 1) -> str:
-        """The SQL, reading only hash bucket ``bucket`` of ``buckets`` where it says
-        ``IN_BUCKET(column)``: the build inserts a large join a bucket at a time."""
+    # A helper that a bucketed relation reads one bucket of: when the build cuts its large
+    # joins into buckets, the rows are written once into the spill folder, a Parquet folder
+    # per hash bucket of this column, so each bucket reads only its own (see MemoryPlan).
+    scatter_by: str = ""
+    # A helper computed where it is read instead of stored, unless it is scattered.
+    view: bool = False
+
+    def query(self, bucket: int = 0, buckets: int = 1, scattered: Path | None = None) -> str:
+        """The SQL, reading bucket ``bucket`` of ``buckets`` where it says ``BUCKET(name)``:
+        the scattered files of that bucket, or the whole relation when there is one bucket."""
         if buckets == 1:
-            return IN_BUCKET.sub("true", self.sql)
-        return IN_BUCKET.sub(rf"hash(\1) % {buckets} = {bucket}", self.sql)
+            return IN_BUCKET.sub(r"\1", self.sql)
+        return IN_BUCKET.sub(lambda m: _bucket_files(scattered, m.group(1), bucket), self.sql)
 
     @property
     def bucketed(self) -> bool:
         return bool(IN_BUCKET.search(self.sql))
 
 
-# Marks a filter that cuts a relation into hash buckets of a column (see Relation.query).
-IN_BUCKET = re.compile(r"IN_BUCKET\(([\w.]+)\)")
+# Marks a read of one hash bucket of a scattered helper (see Relation.query).
+IN_BUCKET = re.compile(r"BUCKET\((\w+)\)")
+
+
+def _bucket_files(scattered: Path | None, name: str, bucket: int | None = None) -> str:
+    """SQL reading a scattered helper's Parquet files: one bucket's, or all of them."""
+    assert scattered is not None, "a bucketed read needs the scatter folder"
+    folder = f"bucket={bucket}" if bucket is not None else "*"
+    files = sql_literal(str(scattered / name / folder / "*.parquet"))  # from settings
+    return f"read_parquet({files}, hive_partitioning = false)"
 
 
 # Relations several tables share, computed once before them (work tables during the
@@ -123,17 +139,32 @@ HELPERS: tuple[Relation, ...] = (
         after=("ta",),
     ),
     Relation(
-        # Each (artist, track) once, by artist number (the artist tables then group on an
-        # integer, not a 22-character id), with the track columns they aggregate. Built a
-        # bucket of track ids at a time: at 60M rows the whole join ran out of a 1GB cap.
+        # Each track's artists by artist number (the artist tables then group on an integer,
+        # not a 22-character id), and the track columns they aggregate: the two sides of
+        # artist_tracks' join, scattered by track when the build runs in buckets.
+        "artist_pairs",
+        """SELECT n.artist_num, a.track_id FROM ta a JOIN artist_numbers n USING (artist_id)""",
+        after=("ta", "artist_numbers"),
+        scatter_by="track_id",
+        view=True,
+    ),
+    Relation(
+        "track_figures",
+        f"""SELECT id, album_id, year, explicit, {", ".join(ARTIST_FEATURES)} FROM t""",
+        scatter_by="id",
+        view=True,
+    ),
+    Relation(
+        # Each (artist, track) once, with the track columns the artist tables aggregate.
+        # Built a bucket of track ids at a time: at 60M rows the whole join ran out of a 1GB
+        # cap. Scattered by artist, so that artist_aggregates reads a bucket of artists.
         "artist_tracks",
         f"""SELECT p.artist_num, t.album_id, t.year, t.explicit,
                    {", ".join(f"t.{f}" for f in ARTIST_FEATURES)}
-            FROM (SELECT DISTINCT n.artist_num, a.track_id
-                  FROM ta a JOIN artist_numbers n USING (artist_id)
-                  WHERE IN_BUCKET(a.track_id)) p
-            JOIN (SELECT * FROM t WHERE IN_BUCKET(t.id)) t ON t.id = p.track_id""",
-        after=("t", "artist_numbers"),
+            FROM (SELECT DISTINCT artist_num, track_id FROM BUCKET(artist_pairs)) p
+            JOIN BUCKET(track_figures) t ON t.id = p.track_id""",
+        after=("artist_pairs", "track_figures"),
+        scatter_by="artist_num",
     ),
     Relation(
         # Each artist's figures, a hash bucket of artists at a time (every artist's rows are
@@ -141,17 +172,17 @@ HELPERS: tuple[Relation, ...] = (
         # distinct (artist, album) pairs, a GROUP BY that spills: count(DISTINCT) keeps a set
         # per artist in memory, and at 60M rows the whole aggregate ran out of a 1GB cap.
         "artist_aggregates",
-        f"""WITH albums AS (
+        f"""WITH pairs AS (SELECT * FROM BUCKET(artist_tracks)),
+            albums AS (
               SELECT artist_num, count(*) AS albums
-              FROM (SELECT DISTINCT artist_num, album_id FROM artist_tracks
-                    WHERE IN_BUCKET(artist_num))
+              FROM (SELECT DISTINCT artist_num, album_id FROM pairs)
               GROUP BY artist_num)
             SELECT s.artist_num, s.tracks, a.albums, s.* EXCLUDE (artist_num, tracks)
             FROM (SELECT artist_num, count(*) AS tracks,
                          min(year) AS first_year, max(year) AS last_year,
                          {avg_columns(ARTIST_FEATURES)},
                          avg(CAST(explicit AS DOUBLE)) AS explicit_share
-                  FROM artist_tracks WHERE IN_BUCKET(artist_num) GROUP BY artist_num) s
+                  FROM pairs GROUP BY artist_num) s
             JOIN albums a USING (artist_num)""",
         after=("artist_tracks",),
     ),
@@ -381,9 +412,13 @@ TABLES: tuple[Relation, ...] = (
     ),
 )
 # Memory a row of tracks_serving takes in a sort, about (its keys, payload and DuckDB's
-# sort structures), times four so the other cursor keeps most of the cap: a run of rows
-# sorted at once is DUCKDB_MEMORY_LIMIT / this (about 244,000 rows under 1GB).
-SORT_BYTES_PER_ROW = 4096
+# sort structures): a statement run alone sorts DUCKDB_MEMORY_LIMIT / this rows at once
+# (about 1.95M under 1GB; DuckDB's sort spills past the cap). A sort beside another
+# statement gets a quarter of that, so the other keeps most of the cap. Fewer, larger runs
+# matter: at 12M rows tracks_serving took 98 s in runs of 244,000 rows, 39 s in runs of
+# 976,000 and 32 s in runs of 1.95M (back to back, same machine; peak 1.1 GiB each).
+SORT_BYTES_PER_ROW = 512
+SHARED_SORT_DIVISOR = 4
 # Rows per row group (DuckDB's default is 122,880). Zone maps skip whole row groups, so
 # smaller ones let selective reads (a top-N, a name lookup) skip more: the drill-down
 # query reads ~16k rows instead of ~220k.
@@ -395,10 +430,11 @@ RUN_ALONE = ("tracks_serving",)
 # Statements the build runs at once, on cursors of one connection (see pipeline.sqlgraph).
 # Two keep both cores busy; a third adds contention.
 BUILD_CURSORS = 2
-# Silver rows per byte of DUCKDB_MEMORY_LIMIT past which the statements run one at a time:
-# two at once share the cap, and at 60M rows under 1GB two big aggregates (feature_density
-# beside feature_correlations) ran out of it. 12M rows under 1GB ran two at once.
-SERIAL_ROWS_PER_BYTE = 0.02
+# Silver rows per byte of DUCKDB_MEMORY_LIMIT past which the statements run one at a time
+# (5M rows under 1GB): two at once share the cap and spill more. At 60M rows under 1GB two
+# big aggregates (feature_density beside feature_correlations) ran out of it; at 12M rows
+# two at once took 152 s and one at a time 141 s (back to back).
+SERIAL_ROWS_PER_BYTE = 0.005
 
 
 # Silver rows per byte of DUCKDB_MEMORY_LIMIT that one bucket of a bucketed relation
@@ -415,15 +451,24 @@ class MemoryPlan:
     sort_rows: int
     buckets: int = 1
     cursors: int = BUILD_CURSORS
+    # Where scattered helpers are written when there is more than one bucket.
+    scatter_dir: Path | None = None
 
     @classmethod
-    def of(cls, silver_rows: int, settings: Settings) -> MemoryPlan:
+    def of(cls, silver_rows: int, settings: Settings, scatter_dir: Path | None = None):
         limit = parse_bytes(settings.duckdb_memory_limit)
         return cls(
             sort_rows=limit // SORT_BYTES_PER_ROW,
             buckets=max(1, math.ceil(silver_rows / (BUCKET_ROWS_PER_BYTE * limit))),
             cursors=1 if silver_rows > SERIAL_ROWS_PER_BYTE * limit else BUILD_CURSORS,
+            scatter_dir=scatter_dir,
         )
+
+    def sort_rows_for(self, relation: Relation) -> int:
+        """Rows one sort of ``relation`` holds: all of ``sort_rows`` when nothing runs beside
+        it, else its share."""
+        alone = relation.name in RUN_ALONE or self.cursors == 1
+        return self.sort_rows if alone else max(1, self.sort_rows // SHARED_SORT_DIVISOR)
 
 
 # Group keys up to this many bits are counted in a perfect hash table (DuckDB's default,
@@ -493,6 +538,12 @@ def _create(
     CREATE TABLE AS cannot choose a column's compression, so the columns are declared from
     the query's own description first. A bucketed relation is inserted a bucket at a time.
     """
+    if relation.scatter_by and plan.buckets > 1:
+        _scatter(con, database, relation, plan)
+        return
+    if relation.view:
+        con.execute(f"CREATE VIEW {database}.{relation.name} AS {relation.query()}")
+        return
     virtual, compression = dict(relation.virtual), dict(relation.compression)
     columns = con.execute(f"DESCRIBE {relation.query()}").fetchall()
     definitions = ", ".join(
@@ -503,7 +554,8 @@ def _create(
     con.execute(f"CREATE TABLE {table} ({definitions})")
     if relation.bucketed:  # no stored order: the artist tables aggregate it
         for bucket in range(plan.buckets):
-            con.execute(f"INSERT INTO {table} BY NAME {relation.query(bucket, plan.buckets)}")
+            sql = relation.query(bucket, plan.buckets, plan.scatter_dir)
+            con.execute(f"INSERT INTO {table} BY NAME {sql}")
         return
     stored = relation.query()
     if virtual:
@@ -511,7 +563,7 @@ def _create(
     order = f" ORDER BY {relation.order}" if relation.order else ""
     if relation.sorted_in_ranges_of:
         total = con.execute(f"SELECT count(*) FROM ({stored})").fetchone()[0]
-        pieces = max(1, -(-total // plan.sort_rows))
+        pieces = max(1, -(-total // plan.sort_rows_for(relation)))
         for part, args in _ranges(con, relation, relation.sorted_in_ranges_of, pieces):
             con.execute(
                 f"INSERT INTO {table} BY NAME SELECT * FROM ({stored}) WHERE true{part}{order}",
@@ -523,7 +575,7 @@ def _create(
         return
     key = relation.sorted_in_runs_of
     counts = con.execute(f"SELECT {key}, count(*) FROM ({stored}) GROUP BY {key}").fetchall()
-    rows, sort_rows = dict(counts), plan.sort_rows
+    rows, sort_rows = dict(counts), plan.sort_rows_for(relation)
     for high, low in sort_runs(counts, sort_rows):
         where, args = f"{key} BETWEEN $low AND $high", {"low": low, "high": high}
         if low == high and rows[low] > sort_rows and relation.split_runs_by:
@@ -536,6 +588,34 @@ def _create(
                 f"INSERT INTO {table} BY NAME SELECT * FROM ({stored}) WHERE {where}{part}{order}",
                 {**args, **part_args},
             )
+
+
+def _scatter(
+    con: duckdb.DuckDBPyConnection, database: str, relation: Relation, plan: MemoryPlan
+) -> None:
+    """Write ``relation`` once into the scatter folder, a Parquet folder per hash bucket of
+    its ``scatter_by`` column, and name a view over all of it: a bucketed reader then reads
+    only its bucket's files, so the build reads its input once, not once per bucket.
+
+    A bucketed relation is computed (and appended) a bucket of its own input at a time."""
+    assert plan.scatter_dir is not None, "a plan with buckets needs its scatter folder"
+    folder = plan.scatter_dir / relation.name
+    folder.mkdir(parents=True, exist_ok=True)
+    bucket = f"hash({relation.scatter_by}) % {plan.buckets}"
+    for part in range(plan.buckets) if relation.bucketed else (0,):
+        sql = relation.query(part, plan.buckets, plan.scatter_dir)
+        con.execute(
+            f"COPY (SELECT *, {bucket} AS bucket FROM ({sql})) TO {sql_literal(str(folder))} "
+            "(FORMAT parquet, PARTITION_BY (bucket), APPEND)"
+        )
+    for part in range(plan.buckets):  # a bucket no row hashed to still reads as empty
+        empty = folder / f"bucket={part}"
+        if not empty.exists():
+            empty.mkdir(parents=True)
+            sql = f"SELECT * FROM ({relation.query(0, plan.buckets, plan.scatter_dir)}) LIMIT 0"
+            con.execute(f"COPY ({sql}) TO {sql_literal(str(empty / 'empty.parquet'))}")
+    reader = _bucket_files(plan.scatter_dir, relation.name)
+    con.execute(f"CREATE VIEW {database}.{relation.name} AS SELECT * FROM {reader}")
 
 
 def _ranges(
@@ -616,30 +696,50 @@ def _quality_tables(con: duckdb.DuckDBPyConnection, database: str) -> None:
         "longer_than_30min": "count_if(duration_ms > 1800000)",
         # rows repeating an earlier (name, artist_ids) pair: re-releases, or other songs of
         # the same name (FACTS section 14: 5.2% of the full file); kept, as different ids
-        # (distinct pairs by a GROUP BY, which spills: count(DISTINCT) holds them all in
-        # memory, and at 60M rows ran out of the 1GB cap)
-        "name_artist_ids_repeats": "count(*) - (SELECT count(*) FROM (SELECT DISTINCT name, "
-        "artist_ids FROM t))",
+        "name_artist_ids_repeats": "(SELECT coalesce(sum(tracks - 1), 0) FROM work.dq_repeats)",
     }
+    # (name, artist_ids) pairs on more than one track, keyed by two 64-bit hashes of the
+    # pair: a group key of 16 bytes instead of the text keeps the aggregate in memory (at 12M
+    # rows the text keys spilled; this step took 25 s). Two different pairs share a key only
+    # if both hashes collide.
+    con.execute(
+        f"""CREATE TABLE work.dq_repeats AS
+            SELECT {PAIR_KEYS}, count(*) AS tracks FROM t GROUP BY ALL HAVING count(*) > 1"""
+    )
     select = ", ".join(f"CAST({expr} AS BIGINT) AS {name}" for name, expr in metrics.items())
     con.execute(f"CREATE TABLE {database}.dq_metrics AS UNPIVOT (SELECT {select} FROM t) "
                 "ON COLUMNS(*) INTO NAME metric VALUE value")  # fmt: skip
-    # The most repeated (name, artist_ids) pairs, with the albums they appear on: the report's
-    # examples of possible duplicates.
+    # The most repeated pairs, with the albums they appear on: the report's examples of
+    # possible duplicates. Only the tracks of pairs repeated at least as often as the n-th
+    # most repeated are read back, then ranked on their text.
     con.execute(
         f"""CREATE TABLE {database}.dq_repeat_examples AS
-            WITH top AS (SELECT name, artist_ids, count(*) AS tracks FROM t
-                         GROUP BY name, artist_ids HAVING count(*) > 1
-                         ORDER BY tracks DESC, name, artist_ids LIMIT $n)
-            SELECT top.name, array_to_string(any_value(t.artists), ', ') AS artists,
-                   top.tracks, count(DISTINCT t.album_id) AS albums,
-                   left(string_agg(DISTINCT t.album, ' | ' ORDER BY t.album), 160) AS on_albums,
-                   min(t.year) AS first_year, max(t.year) AS last_year
-            FROM top JOIN t ON t.name = top.name AND t.artist_ids = top.artist_ids
+            WITH top_keys AS (
+              SELECT h1, h2, tracks FROM work.dq_repeats
+              WHERE tracks >= (SELECT min(tracks) FROM
+                               (SELECT tracks FROM work.dq_repeats ORDER BY tracks DESC LIMIT $n))),
+            hit_ids AS MATERIALIZED (
+              SELECT t.id, k.tracks FROM (SELECT id, {PAIR_KEYS} FROM t) t
+              JOIN top_keys k USING (h1, h2)),
+            hit AS MATERIALIZED (
+              SELECT t.name, t.artist_ids, t.artists, t.album_id, t.album, t.year, h.tracks
+              FROM t JOIN hit_ids h USING (id)),
+            top AS (SELECT DISTINCT name, artist_ids, tracks FROM hit
+                    ORDER BY tracks DESC, name, artist_ids LIMIT $n)
+            SELECT top.name, array_to_string(any_value(h.artists), ', ') AS artists,
+                   top.tracks, count(DISTINCT h.album_id) AS albums,
+                   left(string_agg(DISTINCT h.album, ' | ' ORDER BY h.album), 160) AS on_albums,
+                   min(h.year) AS first_year, max(h.year) AS last_year
+            FROM top JOIN hit h ON h.name = top.name AND h.artist_ids = top.artist_ids
             GROUP BY top.name, top.artist_ids, top.tracks
             ORDER BY top.tracks DESC, top.name""",
         {"n": REPEAT_EXAMPLES},
     )
+    con.execute("DROP TABLE work.dq_repeats")
+
+
+# The two hash keys of a track's (name, artist_ids) pair (see _quality_tables).
+PAIR_KEYS = "hash(name, artist_ids) AS h1, hash(artist_ids, name) AS h2"
 
 
 def _validate(con: duckdb.DuckDBPyConnection, silver_rows: int) -> dict[str, int]:
@@ -678,7 +778,9 @@ def _build_gold(settings: Settings, silver: Path, verbose: bool) -> GoldResult:
     try:
         with publish.scratch_dir(settings.spill_dir, "gold") as spill, duckdb.connect() as con:
             limit_memory(con, settings, spill)
-            rows = _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbose)
+            plan = MemoryPlan.of(manifest["rows_out"], settings, spill / "buckets")
+            build = (silver, manifest, manifest_sha, settings, plan)
+            rows = _build_file(con, tmp, build, start, verbose)
             os.replace(tmp, target)  # the file is closed: no lock follows it
             seconds = round(time.perf_counter() - start, 3)
             # Closing frees the work tables (~0.1 s), after the new gold is served.
@@ -709,8 +811,10 @@ def out_of_memory(what: str, settings: Settings, exc: Exception) -> str:
     )
 
 
-def _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbose):
-    """Build and validate the new file at ``tmp``, and close it; return rows per table."""
+def _build_file(con, tmp, build, start, verbose):
+    """Build and validate the new file at ``tmp``, and close it; return rows per table.
+    ``build`` is (silver folder, its manifest, the manifest's sha256, settings, plan)."""
+    silver, manifest, manifest_sha, settings, plan = build
     threads = local_cores(settings.spark_master) or os.cpu_count() or 1
     path = sql_literal(str(tmp))  # from settings, never from a user
     con.execute(f"ATTACH {path} AS gold (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
@@ -730,7 +834,6 @@ def _build_file(con, tmp, silver, manifest, manifest_sha, settings, start, verbo
         if settings.gold_pause_s:  # test hook: widen the window for a kill test
             time.sleep(settings.gold_pause_s)
 
-    plan = MemoryPlan.of(manifest["rows_out"], settings)
     run_steps(con, _build_steps(silver, plan), plan.cursors, done, prepare=_use_work)
     con.execute("USE gold")
     con.execute("DETACH work")
@@ -786,20 +889,41 @@ def _build_steps(silver: Path, plan: MemoryPlan) -> list[Step]:
         *(make(table, "gold") for table in TABLES if table.name not in RUN_ALONE),
         Step("quality", lambda con: _quality_tables(con, "gold"), after=("t",)),
     ]
-    steps += _drop_helpers(steps)
+    steps += _drop_helpers(steps, plan.scatter_dir)
     done = tuple(step.name for step in steps)
     return steps + [make(t, "gold", after=done) for t in TABLES if t.name in RUN_ALONE]
 
 
-def _drop_helpers(steps: list[Step]) -> list[Step]:
+def _drop_helpers(steps: list[Step], scatter_dir: Path | None = None) -> list[Step]:
     """Steps dropping each work table once every step that reads it is done: at 60M rows
-    artist_tracks alone spilled about 7 GB, which the sort of all rows then needs on disk."""
-    drops = []
-    for helper in HELPERS:
-        readers = tuple(step.name for step in steps if helper.name in step.after)
-        drop = f"DROP TABLE work.{helper.name}"
-        drops.append(Step(f"drop {helper.name}", lambda con, sql=drop: con.execute(sql), readers))
-    return drops
+    artist_tracks alone spilled about 7 GB, which the sort of all rows then needs on disk.
+    A view helper's readers read what it reads too; a scattered helper's files go with it."""
+    views = {helper.name for helper in HELPERS if helper.view}
+
+    def readers(name: str) -> tuple[str, ...]:
+        direct = tuple(step.name for step in steps if name in step.after)
+        return direct + tuple(r for v in direct if v in views for r in readers(v))
+
+    return [
+        Step(
+            f"drop {helper.name}",
+            lambda con, n=helper.name: _drop(con, n, scatter_dir),
+            readers(helper.name),
+        )  # fmt: skip
+        for helper in HELPERS
+    ]
+
+
+def _drop(con: duckdb.DuckDBPyConnection, name: str, scatter_dir: Path | None) -> None:
+    """Drop work table or view ``name``, and its scattered files if it has any."""
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables "
+        "WHERE table_catalog = 'work' AND table_name = $n",
+        {"n": name},
+    ).fetchone()
+    con.execute(f"DROP {'VIEW' if kind and kind[0] == 'VIEW' else 'TABLE'} work.{name}")
+    if scatter_dir:
+        shutil.rmtree(scatter_dir / name, ignore_errors=True)
 
 
 def _remove_stale_builds(target: Path) -> None:

@@ -108,6 +108,23 @@ def _default_spark_conf() -> dict[str, str]:
     return {k.strip(): v.strip() for k, v in pairs}
 
 
+# The driver heap each Spark step gets when SPARK_DRIVER_MEMORY is unset, sized so the
+# step's process tree stays under 5 GiB at any row count. The heap is what caps a JVM's
+# memory: G1 grows it with a run's length up to the cap, not with the step's needs.
+# - bronze streams rows: with 4g its peak went 2.0 GiB at 12M rows -> 3.7 GiB at 60M, with
+#   2g 1.4 GiB -> 1.8 GiB (1.30x);
+# - silver sorts and shuffles a year at a time: 4.8-4.9 GiB at 12M and 60M rows with 4g;
+# - the benchmarks hold a DuckDB (DUCKDB_MEMORY_LIMIT) beside their Spark JVM: with 4g the
+#   whole tree peaked at 5.2 GiB at 12M rows and 5.7 GiB at 60M.
+DRIVER_MEMORY_BY_STEP = {"bronze": "1536m", "silver": "4g", "bench": "3g"}
+DEFAULT_DRIVER_MEMORY = "4g"  # any other Spark session (tests, the Connect server)
+
+
+def _java_mib(size: str) -> int:
+    """MiB of a Java size such as ``1536m`` or ``4g``."""
+    return int(size[:-1]) * (1024 if size[-1].lower() == "g" else 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths, dataset size, seed and Spark settings for one run."""
@@ -121,7 +138,8 @@ class Settings:
     seed: int = field(default_factory=_whole("SEED", 42, 0, 2**32 - 1, "seed"))
     spark_master: str = field(default_factory=lambda: _env("SPARK_MASTER", "local[*]"))
     spark_remote: str = field(default_factory=lambda: _env("SPARK_REMOTE", ""))
-    spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", "4g"))
+    # The local Spark JVM's heap cap. Unset: each Spark step's own (DRIVER_MEMORY_BY_STEP).
+    spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", ""))
     spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
     dashboard_host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
     dashboard_port: int = field(default_factory=_whole("PORT", 7860, 1, 65535, "dashboard_port"))
@@ -226,6 +244,18 @@ class Settings:
         if isinstance(value, Invalid):
             raise SettingsError(value.message)
         return value
+
+    def driver_memory(self) -> str:
+        """The Spark driver heap this session asks for."""
+        return self.spark_driver_memory or DEFAULT_DRIVER_MEMORY
+
+    def for_spark_steps(self, *steps: str) -> Settings:
+        """These settings with the driver heap of ``steps`` (the largest of their defaults)
+        unless SPARK_DRIVER_MEMORY names one."""
+        if self.spark_driver_memory or not steps:
+            return self
+        heap = max((DRIVER_MEMORY_BY_STEP[s] for s in steps), key=_java_mib)
+        return self.with_overrides(spark_driver_memory=heap)
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the non-None ``changes`` applied (CLI flags win over env), checked as

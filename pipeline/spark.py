@@ -90,7 +90,7 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     }
     if not is_connect(settings):
         conf["spark.master"] = settings.spark_master
-        conf["spark.driver.memory"] = settings.spark_driver_memory
+        conf["spark.driver.memory"] = settings.driver_memory()
         jit = " ".join(BATCH_JIT_OPTIONS)
         log = spark_log(settings.data_dir)
         gc = " ".join(DRIVER_GC_OPTIONS)

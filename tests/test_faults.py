@@ -102,6 +102,20 @@ def test_a_command_fails_only_on_the_settings_it_uses(tmp_path):
     assert "DUCKDB_MEMORY_LIMIT='lots'" in line
 
 
+def test_each_spark_step_gets_its_own_heap_unless_one_is_set(monkeypatch):
+    """Bronze, silver and the bench ask for their own driver heap; one session running
+    bronze and silver takes the larger; SPARK_DRIVER_MEMORY, set, wins everywhere."""
+    from pipeline.settings import DRIVER_MEMORY_BY_STEP, Settings
+    from pipeline.spark import spark_conf
+
+    monkeypatch.delenv("SPARK_DRIVER_MEMORY", raising=False)
+    heap = lambda *steps: spark_conf(Settings().for_spark_steps(*steps))["spark.driver.memory"]  # noqa: E731
+    assert heap("bronze") == DRIVER_MEMORY_BY_STEP["bronze"] == "1536m"
+    assert heap("bench") == "3g" and heap("bronze", "silver") == heap("silver") == "4g"
+    monkeypatch.setenv("SPARK_DRIVER_MEMORY", "6g")
+    assert heap("bronze") == heap("bench") == "6g"
+
+
 def test_dashboard_refuses_a_bad_port(tmp_path):
     line = one_line(cli("dashboard", data=tmp_path, PORT="99999", timeout=120), 2)
     assert "PORT='99999'" in line and "65,535" in line

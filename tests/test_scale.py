@@ -182,11 +182,11 @@ def test_large_silver_builds_one_statement_at_a_time_and_joins_in_buckets(gold_l
     from pipeline.gold import BUILD_CURSORS
 
     one_gb = gold_layers.with_overrides(duckdb_memory_limit="1GB")
-    assert MemoryPlan.of(1_204_025, one_gb) == MemoryPlan(244_140, 1, BUILD_CURSORS)
-    assert MemoryPlan.of(12_040_250, one_gb) == MemoryPlan(244_140, 3, BUILD_CURSORS)
-    assert MemoryPlan.of(60_201_250, one_gb) == MemoryPlan(244_140, 13, 1)
+    assert MemoryPlan.of(1_204_025, one_gb) == MemoryPlan(1_953_125, 1, BUILD_CURSORS)
+    assert MemoryPlan.of(12_040_250, one_gb) == MemoryPlan(1_953_125, 3, 1)
+    assert MemoryPlan.of(60_201_250, one_gb) == MemoryPlan(1_953_125, 13, 1)
     four_gb = one_gb.with_overrides(duckdb_memory_limit="4GB")
-    assert MemoryPlan.of(60_201_250, four_gb) == MemoryPlan(976_562, 4, 2)
+    assert MemoryPlan.of(60_201_250, four_gb) == MemoryPlan(7_812_500, 4, 1)
 
 
 def test_every_statement_names_the_work_tables_it_reads():
@@ -209,31 +209,41 @@ def test_every_statement_names_the_work_tables_it_reads():
     assert len(_drop_helpers([])) == len(HELPERS)
 
 
-def test_a_bucketed_join_inserted_in_buckets_equals_the_whole_join():
-    """artist_tracks, a bucket of track ids at a time, holds exactly the rows of the
-    unbucketed join (each (artist, track) once), whatever the number of buckets."""
+def test_scattered_buckets_give_the_unbucketed_artist_tables(tmp_path):
+    """artist_tracks and artist_aggregates built in 4 buckets from scattered helpers hold
+    exactly the rows of the one-bucket build (each (artist, track) once), and every scattered
+    helper is written once, a Parquet folder per bucket."""
     from pipeline.gold import HELPERS, _create
 
-    relation = next(r for r in HELPERS if r.name == "artist_tracks")
-    assert relation.bucketed and "IN_BUCKET" not in relation.query(2, 5)
-    con = duckdb.connect()
+    names = ("artist_pairs", "track_figures", "artist_tracks", "artist_aggregates")
+    chain = [r for r in HELPERS if r.name in names]
+    assert [r.name for r in chain] == list(names) and chain[2].bucketed
     features = ", ".join(f"i / 1000.0 AS {f}" for f in ARTIST_FEATURES)
-    con.execute(f"""CREATE TABLE t AS SELECT 'trk' || i AS id, 'alb' || (i % 7) AS album_id,
-                    1990 + i % 30 AS year, i % 2 = 0 AS explicit, {features}
-                    FROM range(2000) r(i)""")  # fmt: skip
-    con.execute("""CREATE TABLE ta AS SELECT 'trk' || (i % 2000) AS track_id,
-                   'art' || (i % 37) AS artist_id FROM range(2600) r(i)
-                   UNION ALL SELECT 'trk' || i, 'art' || (i % 37) FROM range(50) r(i)""")
-    con.execute("""CREATE TABLE artist_numbers AS SELECT artist_id,
-                   CAST(row_number() OVER (ORDER BY artist_id) AS INTEGER) AS artist_num
-                   FROM (SELECT DISTINCT artist_id FROM ta)""")  # fmt: skip
     tables = {}
     for buckets in (1, 4):
-        con.execute(f"ATTACH ':memory:' AS b{buckets}")
-        _create(con, f"b{buckets}", relation, MemoryPlan(sort_rows=10**6, buckets=buckets))
-        tables[buckets] = con.execute(f"SELECT * FROM b{buckets}.artist_tracks ORDER BY ALL")
-        tables[buckets] = tables[buckets].fetchall()
-    assert len(tables[1]) == 2600 and tables[4] == tables[1]
+        con = duckdb.connect()
+        con.execute(f"""CREATE TABLE t AS SELECT 'trk' || i AS id, 'alb' || (i % 7) AS album_id,
+                        1990 + i % 30 AS year, i % 2 = 0 AS explicit, {features}
+                        FROM range(2000) r(i)""")  # fmt: skip
+        con.execute("""CREATE TABLE ta AS SELECT 'trk' || (i % 2000) AS track_id,
+                       'art' || (i % 37) AS artist_id FROM range(2600) r(i)
+                       UNION ALL SELECT 'trk' || i, 'art' || (i % 37) FROM range(50) r(i)""")
+        con.execute("""CREATE TABLE artist_numbers AS SELECT artist_id,
+                       CAST(row_number() OVER (ORDER BY artist_id) AS INTEGER) AS artist_num
+                       FROM (SELECT DISTINCT artist_id FROM ta)""")  # fmt: skip
+        plan = MemoryPlan(sort_rows=10**6, buckets=buckets, scatter_dir=tmp_path / str(buckets))
+        for relation in chain:
+            _create(con, "memory", relation, plan)
+        tables[buckets] = [
+            [tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in
+             con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall()]
+            for name in names[2:]
+        ]  # fmt: skip
+    assert len(tables[1][0]) == 2600 and len(tables[1][1]) == 37
+    assert tables[4] == tables[1]
+    for name in names[:3]:
+        assert len(list((tmp_path / "4" / name).glob("bucket=*"))) == 4, name
+    assert not (tmp_path / "1").exists()  # one bucket: nothing is scattered
 
 
 def test_sort_runs_bound_rows_and_keep_order():
