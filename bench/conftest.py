@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench import environment
+from bench import environment, policy
 from pipeline.direct import register_silver_views
 from pipeline.gold import limit_memory, silver_views
 from pipeline.publish import scratch_dir
@@ -24,6 +24,9 @@ from pipeline.settings import Settings
 from pipeline.spark import get_spark, local_cores, spark_conf
 
 FAILURES: list[dict] = []
+# Settings of the data a suite built for itself (the ETL bench), when it is not DATA_DIR's:
+# the result file then describes that data set.
+OWN_DATA: list[Settings] = []
 
 
 def bench_settings() -> Settings:
@@ -106,13 +109,41 @@ def common_info(env: dict, settings: Settings) -> dict:
     }
 
 
+# Seconds each suite (test module) took, set-up and teardown included: pytest's own timing.
+SUITE_WALL_S: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report) -> None:
+    suite = report.nodeid.split("::")[0]
+    SUITE_WALL_S[suite] = SUITE_WALL_S.get(suite, 0.0) + report.duration
+
+
+def suite_time(benchmarks: list[dict], wall: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Per suite: its wall seconds, split into timed rounds and overhead (waiting for a
+    quiet machine, cold processes' start-up, and the rest: answer checks, warm-up rounds,
+    sessions, servers and data set-up)."""
+    out = {}
+    for suite, wall_s in wall.items():
+        rows = [b for b in benchmarks if b["fullname"].split("::")[0] == suite]
+        quiet = sum(b["extra_info"].get("settle_s") or 0.0 for b in rows)
+        cold = sum(b["extra_info"].get("session_start_s") or 0.0 for b in rows)
+        timed = sum(b["stats"]["total"] for b in rows) - cold
+        out[suite] = {"wall_s": wall_s, "timed_s": timed, "quiet_wait_s": quiet,
+                      "cold_start_s": cold, "other_s": wall_s - timed - quiet - cold}  # fmt: skip
+    return out
+
+
 def pytest_benchmark_update_json(config, benchmarks, output_json):
-    """Store the environment and the failed (untimed) benchmarks in the result file."""
+    """Store the environment, the failed (untimed) benchmarks, the rounds policy and where
+    each suite's time went in the result file."""
     settings = bench_settings()
+    data = OWN_DATA[-1] if OWN_DATA else settings
     output_json["environment"] = environment.capture(
-        settings, settings.spark_master, threads_of(settings)
+        data, settings.spark_master, threads_of(settings)
     )
     output_json["failures"] = list(FAILURES)
+    output_json["policy"] = policy.POLICY
+    output_json["suites"] = suite_time(output_json.get("benchmarks", []), SUITE_WALL_S)
 
 
 def pytest_sessionfinish(session, exitstatus):

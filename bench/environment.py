@@ -82,15 +82,28 @@ def _version(package: str) -> str:
         return "not installed"
 
 
+# What ``make`` itself rewrites (the README: its results): a run changing them does not make
+# the code dirty.
+WRITTEN_BY_MAKE = ("reports", "data", "README.md")
+
+
 def git_state() -> dict[str, Any]:
+    """The commit, and whether tracked code differs from it (reports and data aside)."""
     sha = _run("git", "-C", str(REPO), "rev-parse", "HEAD")
-    dirty = bool(_run("git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"))
-    return {"sha": sha or "unknown", "dirty": dirty}
+    ignored = [f":(exclude){path}" for path in WRITTEN_BY_MAKE]
+    status = _run("git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no",
+                  "--", ".", *ignored)  # fmt: skip
+    return {"sha": sha or "unknown", "dirty": bool(status)}
 
 
 def dataset(settings: Settings) -> dict[str, Any]:
-    """Rows and sha256 of the input, and whether it is the generated stand-in."""
-    bronze = read_manifest(settings.bronze_dir)
+    """Rows and sha256 of the input bronze was built from, and whether it is the generated
+    stand-in; the rows asked for, and no hash, when there is no bronze (a failed run)."""
+    try:
+        bronze = read_manifest(settings.bronze_dir)
+    except FileNotFoundError:
+        return {"path": str(settings.raw_csv), "rows": settings.rows, "bytes": None,
+                "sha256": None, "kind": "not built", "generator": None}  # fmt: skip
     sidecar = Path(str(settings.raw_csv) + ".generated.json")
     generated = None
     if sidecar.exists():

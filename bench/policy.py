@@ -1,7 +1,10 @@
 """Timing policy shared by every suite: rounds, warm-up and result checksums.
 
-Rounds scale down with ``BENCH_QUICK=1`` (the smoke run used by the tests); the full
-run follows issue 4: Spark hot gets warm-up rounds then at least 5 timed rounds.
+Rounds scale down with ``BENCH_QUICK=1`` (the smoke run used by the tests). In a full run a
+fast variant gets many rounds (gold 50 after 5 warm-up, DuckDB on silver 7 after 2, Spark
+hot 5 after 2), and a slow one follows ClickBench's rule (:func:`rounds_by_cost`): when
+its answer check, which runs the query once on the same engine just before, took more than
+``SLOW_QUERY_S``, that run is its warm-up and 3 timed runs follow.
 """
 
 from __future__ import annotations
@@ -24,6 +27,24 @@ GOLD_ROUNDS, GOLD_WARMUP = (10, 2) if QUICK or LARGE else (50, 5)
 DUCK_SILVER_ROUNDS, DUCK_SILVER_WARMUP = (1, 0) if LARGE else (3, 1) if QUICK else (7, 2)
 SPARK_HOT_ROUNDS, SPARK_HOT_WARMUP = (1, 0) if LARGE else (3, 1) if QUICK else (5, 2)
 SCAN_ROUNDS, SCAN_WARMUP = (1, 0) if LARGE else (2, 1) if QUICK else (5, 1)
+# ClickBench: a query whose run takes over a second is run 3 times after one warm-up.
+SLOW_QUERY_S, SLOW_ROUNDS = 1.0, 3
+POLICY = (
+    f"Rounds by cost: a variant whose answer check (one run of the query on the same engine, "
+    f"just before its timing) took over {SLOW_QUERY_S:g} s counts that run as its warm-up and "
+    f"gets {SLOW_ROUNDS} timed runs (ClickBench's rule); faster ones get warm-up runs and "
+    f"more rounds (gold {GOLD_ROUNDS} after {GOLD_WARMUP}, DuckDB on silver "
+    f"{DUCK_SILVER_ROUNDS} after {DUCK_SILVER_WARMUP}, Spark hot {SPARK_HOT_ROUNDS} after "
+    f"{SPARK_HOT_WARMUP}). Spark cold is one fresh process per query."
+)
+
+
+def rounds_by_cost(rounds: int, warmup: int, check_s: float | None) -> tuple[int, int]:
+    """(timed rounds, extra warm-up rounds) for a variant whose answer check took
+    ``check_s`` (None: no check ran): a slow query's check is its warm-up."""
+    if check_s is None or check_s <= SLOW_QUERY_S:
+        return rounds, warmup
+    return min(rounds, SLOW_ROUNDS), 0
 
 
 QUIET_BUSY_MAX = 0.15  # share of all cores in use that counts as a quiet machine

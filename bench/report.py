@@ -249,6 +249,10 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
         "slowest); cold is the first query in a fresh process (one round, no spread), "
         "with the session start beside it. Speed-up = (Spark hot + 10 ms) / (variant + 10 ms).",
         "",
+        result.get(
+            "policy", "Rounds: as each row says (this result file predates the policy note)."
+        ),
+        "",
     ]
     body = []
     for query, variants in sorted(s["serving"].items()):
@@ -289,6 +293,15 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
     if s["etl"]:
         out += ["", "## ETL", ""]
         out += _md_table(["step", "seconds", "vs Spark bronze + silver"], etl_table(s["etl"]))
+    if suites := result.get("suites"):
+        note = "Wall seconds per suite: the timed rounds, and the overhead around them."
+        out += ["", "## Where the bench's time went", "", note, ""]
+        out += _md_table(
+            ["suite", "wall", "timed rounds", "waiting for a quiet machine", "cold start-up",
+             "other (checks, warm-up, set-up)"],
+            [[k, *(fmt_s(v[f]) for f in ("wall_s", "timed_s", "quiet_wait_s", "cold_start_s",
+                                         "other_s"))] for k, v in sorted(suites.items())],
+        )  # fmt: skip
     out += ["", "## Failures", ""]
     out += (
         _md_table(["benchmark", "reason"], [[f["benchmark"], f["reason"]] for f in s["failures"]])
@@ -307,6 +320,57 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
         )  # fmt: skip
     out += ["", "## Limitations", "", LIMITATIONS, ""]
     return "\n".join(out)
+
+
+README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def render_summary(result: dict[str, Any]) -> str:
+    """The README's results: machine and data, each query's latency four ways, storage."""
+    s = sections(result, None)
+    env = result.get("environment", {})
+    ds = env.get("dataset", {})
+    rows_in = f"{ds['rows']:,}" if ds.get("rows") else "?"
+    out = [f"Rendered by `make report` from `reports/benchmarks/latest.json` ({rows_in} "
+           f"{'generated ' if ds.get('kind') == 'generated' else ''}rows, "
+           f"{env.get('timestamp', '?')[:10]}, git {env.get('git', {}).get('sha', '?')[:7]}):",
+           "", "; ".join(f"{k}: {v}" for k, v in s["env"] if k != "Git") + ".", ""]  # fmt: skip
+    body = []
+    for query, variants in sorted(s["serving"].items()):
+        gold, cold = variants.get("duckdb_gold"), variants.get("spark_cold")
+        body.append([
+            query, fmt_s(gold.median) if gold else "–",
+            fmt_s(gold.info.get("p95_s")) if gold else "–",
+            *(fmt_s(variants[v].median) if v in variants else "–"
+              for v in ("duckdb_silver", "spark_hot")),
+            f"{fmt_s(cold.cold)} (+{fmt_s(cold.info.get('session_start_s'))})" if cold else "–",
+            f"{s['speedups']['duckdb_gold'].get(query, float('nan')):.0f}×",
+        ])  # fmt: skip
+    geo = s["speedups"]
+    body.append(["**geometric mean**", "", "", "", "", "",
+                 f"**{geo['duckdb_gold']['geomean']:.0f}×** (DuckDB on silver: "
+                 f"{geo['duckdb_silver']['geomean']:.1f}×)"])  # fmt: skip
+    out += _md_table(["query", "gold median", "gold p95", "DuckDB on silver", "Spark hot",
+                      "Spark cold (+ session start)", "gold vs Spark hot"], body)  # fmt: skip
+    if s["storage"]:
+        sizes, ratios = s["storage"].info["sizes"], s["storage"].info["ratios"]
+        sized = [[k, human_bytes(v), f"{ratios[k]:.0%}"] for k, v in sizes.items()]
+        out += ["", *_md_table(["storage", "bytes", "vs CSV"], sized)]
+    failed = len(s["failures"])
+    out += ["", f"{failed} answer check(s) failed." if failed else
+            "Every variant returned gold's answer before it was timed."]  # fmt: skip
+    return "\n".join(out)
+
+
+def update_readme(readme: Path, result: dict[str, Any]) -> bool:
+    """Replace the README's text between the results markers; False if it has none."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    new = f"{text[: start + len(README_START)]}\n{render_summary(result)}\n{text[end:]}"
+    readme.write_text(new, encoding="utf-8")
+    return True
 
 
 def _figures(s: dict[str, Any]) -> list:
@@ -407,9 +471,10 @@ def _markdown_tables_to_html(md: str, esc) -> str:
 
 
 def previous_run(bench_dir: Path, current: Path) -> dict | None:
-    """The newest dated result file other than ``current``'s run."""
+    """The newest full run's dated result file other than ``current``'s run (a subset run
+    is compared with the last full run; subsets are never the reference)."""
     current_ts = load(current).get("environment", {}).get("timestamp")
-    runs = sorted(p for p in bench_dir.glob("2*.json"))
+    runs = sorted(p for p in bench_dir.glob("2*.json") if not p.stem.endswith("-subset"))
     for path in reversed(runs):
         data = load(path)
         if data.get("environment", {}).get("timestamp") != current_ts:
@@ -422,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports-dir", default="reports")
     parser.add_argument("--json", help="result file (default REPORTS_DIR/benchmarks/latest.json)")
     parser.add_argument("--compare", action="store_true", help="exit 1 on a >20%% regression")
+    parser.add_argument("--readme", help="also render the results between this file's markers")
+    parser.add_argument("--name", default="latency", help="report file name, without suffix")
     args = parser.parse_args(argv)
     reports = Path(args.reports_dir)
     source = Path(args.json) if args.json else reports / "benchmarks" / "latest.json"
@@ -437,9 +504,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"SLOWER {c['change']:+.0%}: {c['benchmark']}")
         print(f"[bench-compare] {len(changes)} compared, {len(flagged)} regressed (> 20 %)")
         return 1 if flagged else 0
-    (reports / "latency.md").write_text(render_markdown(result, previous), encoding="utf-8")
-    (reports / "latency.html").write_text(render_html(result, previous), encoding="utf-8")
-    print(f"[report] wrote {reports / 'latency.md'} and {reports / 'latency.html'}")
+    md, html = reports / f"{args.name}.md", reports / f"{args.name}.html"
+    md.write_text(render_markdown(result, previous), encoding="utf-8")
+    html.write_text(render_html(result, previous), encoding="utf-8")
+    print(f"[report] wrote {md} and {html}")
+    if args.readme and update_readme(Path(args.readme), result):
+        print(f"[report] rendered the results into {args.readme}")
     return 0
 
 

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.conftest import OWN_DATA
 from bench.policy import wait_for_quiet_cpu
 from pipeline.bronze import build_bronze
-from pipeline.generate import generate_csv
+from pipeline.generate import generate_csv, write_sidecar
 from pipeline.manifest import dir_bytes
 from pipeline.settings import FULL_ROWS, Settings
 from pipeline.silver import build_silver
@@ -37,13 +38,12 @@ SEED = 42
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
     data = Path(os.environ.get("BENCH_DATA_DIR") or tmp_path_factory.mktemp("bench_etl"))
-    return (
-        Settings()
-        .for_spark_steps("bronze", "silver")
-        .with_overrides(
-            data_dir=data, raw_csv=data / "raw" / "tracks_features.csv", rows=ROWS, seed=SEED
-        )
+    settings = Settings().for_spark_steps("bronze", "silver")
+    settings = settings.with_overrides(
+        data_dir=data, raw_csv=data / "raw" / "tracks_features.csv", rows=ROWS, seed=SEED
     )
+    OWN_DATA.append(settings)  # the result file describes this data, not DATA_DIR's
+    return settings
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +58,7 @@ def _once(benchmark, fn):
 def test_generate(benchmark, settings, state):
     """Inside the timer: generating and writing the CSV. Outside: nothing else."""
     result = _once(benchmark, lambda: generate_csv(settings.raw_csv, settings.rows, SEED))
+    write_sidecar(result, SEED)  # outside the timer: the result file names the data
     state["csv_bytes"] = result.bytes
     benchmark.extra_info.update(step="generate", rows=result.rows, bytes=result.bytes)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -62,12 +63,20 @@ def answers(gold, request) -> LazyAnswers:
                                                   params),
             "spark_hot": lambda: run_spark(request.getfixturevalue("spark"), name, **params),
         }  # fmt: skip
-        mismatch = LazyAnswers(lambda v: "; ".join(compare_frames(reference, checks[v]())) or None)
+        check_s: dict[str, float] = {}
+
+        def check(variant: str) -> str | None:
+            start = time.perf_counter()
+            frame = checks[variant]()
+            check_s[variant] = time.perf_counter() - start
+            return "; ".join(compare_frames(reference, frame)) or None
+
         return {
             "params": params,
             "reference": reference,
             "checksum": policy.checksum(reference),
-            "mismatch": mismatch,
+            "mismatch": LazyAnswers(check),
+            "check_s": check_s,
         }
 
     return LazyAnswers(compute)
@@ -87,11 +96,15 @@ def _info(benchmark, env, settings, engine, variant, fmt, name, answer) -> None:
     )
 
 
-def _label_and_check(benchmark, env, settings, engine, variant, name, answer) -> None:
-    """Label a silver-side benchmark; fail it, untimed, if its answer differs from gold's."""
+def _label_and_check(benchmark, env, settings, engine, variant, name, answer, rounds, warmup):
+    """Label a silver-side benchmark; fail it, untimed, if its answer differs from gold's.
+    Return its (rounds, warm-up) by cost: the check's run is a slow query's warm-up."""
     _info(benchmark, env, settings, engine, variant, "parquet", name, answer)
     if answer["mismatch"][variant]:
         record_failure(f"{variant}[{name}]", answer["mismatch"][variant])
+    check_s = answer["check_s"].get(variant)
+    benchmark.extra_info["check_s"] = check_s
+    return policy.rounds_by_cost(rounds, warmup, check_s)
 
 
 @pytest.mark.parametrize("name", QUERIES)
@@ -113,27 +126,20 @@ def test_duckdb_silver(benchmark, name, answers, duck_silver, env, settings):
     """Inside: the catalogue's DuckDB SQL over views on silver Parquet, to pandas.
     Outside: creating the in-memory connection and the views."""
     answer = answers[name]
-    _label_and_check(benchmark, env, settings, "duckdb", "duckdb_silver", name, answer)
-    policy.pedantic(
-        benchmark,
-        lambda: _duck_silver(duck_silver, name, answer["params"]),
-        policy.DUCK_SILVER_ROUNDS,
-        policy.DUCK_SILVER_WARMUP,
-    )
+    rounds = _label_and_check(benchmark, env, settings, "duckdb", "duckdb_silver", name, answer,
+                              policy.DUCK_SILVER_ROUNDS, policy.DUCK_SILVER_WARMUP)  # fmt: skip
+    policy.pedantic(benchmark, lambda: _duck_silver(duck_silver, name, answer["params"]), *rounds)
 
 
 @pytest.mark.parametrize("name", QUERIES)
 def test_spark_hot(benchmark, name, answers, spark, env, settings):
     """Inside: spark.sql(catalogue form, bound args).toPandas() in a warm session.
-    Outside: session start and view registration; warm-up rounds run first (JIT)."""
+    Outside: session start, view registration, the answer check and warm-up rounds (JIT);
+    a query slower than a second is warm from its check (policy.rounds_by_cost)."""
     answer = answers[name]
-    _label_and_check(benchmark, env, settings, "spark", "spark_hot", name, answer)
-    policy.pedantic(
-        benchmark,
-        lambda: run_spark(spark, name, **answer["params"]),
-        policy.SPARK_HOT_ROUNDS,
-        policy.SPARK_HOT_WARMUP,
-    )
+    rounds = _label_and_check(benchmark, env, settings, "spark", "spark_hot", name, answer,
+                              policy.SPARK_HOT_ROUNDS, policy.SPARK_HOT_WARMUP)  # fmt: skip
+    policy.pedantic(benchmark, lambda: run_spark(spark, name, **answer["params"]), *rounds)
 
 
 @pytest.mark.parametrize("name", QUERIES)

@@ -28,7 +28,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_generate(settings: Settings) -> None:
-    from pipeline.generate import generate_csv
+    from pipeline.generate import generate_csv, write_sidecar
     from pipeline.sizing import preflight
     from pipeline.unpack import find_archive, resolve_input
 
@@ -49,20 +49,9 @@ def cmd_generate(settings: Settings) -> None:
     result = generate_csv(
         settings.raw_csv, settings.rows, settings.seed, settings.generate_workers, progress
     )
-    _write_generated_sidecar(settings, result)
+    write_sidecar(result, settings.seed)
     mb = result.bytes / 1e6
     print(f"[generate] wrote {result.rows:,} rows, {mb:.1f} MB in {result.seconds:.1f}s")
-
-
-def _write_generated_sidecar(settings: Settings, result) -> None:
-    """``<csv>.generated.json``: lets reports say the data is the generated stand-in."""
-    import json
-
-    from pipeline.manifest import sha256_file
-
-    info = {"rows": result.rows, "seed": settings.seed, "sha256": sha256_file(result.path)}
-    sidecar = Path(str(result.path) + ".generated.json")
-    sidecar.write_text(json.dumps(info, indent=2) + "\n")
 
 
 def _with_spark(settings: Settings, *layers: str) -> None:
@@ -162,6 +151,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings], None]]] = {
     "generate": ("write a realistic stand-in tracks_features.csv", cmd_generate),
     "bronze": ("CSV -> bronze Parquet (Spark), quarantining malformed rows", None),
     "silver": ("bronze -> silver Parquet (Spark), rejecting invalid rows", None),
+    "bronze-silver": ("bronze, then silver, in one Spark session (one JVM start)", None),
     "gold": ("silver -> gold DuckDB serving tables, published atomically", cmd_gold),
     "report": ("write the data-quality report (REPORTS_DIR/data_quality.{md,json})", cmd_report),
     "insights": ("write REPORTS_DIR/insights.{md,html} from gold", cmd_insights),
@@ -178,6 +168,7 @@ USES: dict[str, tuple[str, ...]] = {
     "generate": ("rows", "seed", "generate_workers"),
     "bronze": _SPARK,
     "silver": _SPARK,
+    "bronze-silver": _SPARK,
     "gold": _GOLD,
     "report": ("serving_memory_limit",),
     "insights": ("serving_memory_limit",),
@@ -223,7 +214,7 @@ def check_paths(settings: Settings, command: str) -> None:
     data_dir = settings.data_dir
     if data_dir.exists() and not data_dir.is_dir():
         raise SettingsError(f"DATA_DIR={str(data_dir)!r}: is a file; expected a folder")
-    if command in ("bronze", "run", "generate") and settings.raw_csv.is_dir():
+    if command in ("bronze", "bronze-silver", "run", "generate") and settings.raw_csv.is_dir():
         raise SettingsError(f"{settings.raw_csv}: is a folder; expected the CSV file (--input)")
 
 
@@ -240,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         check_paths(settings, command)
         log = failures.log_path(settings.data_dir, command)
         failures.route_python_logs(log)
-        if handler is None:
-            _with_spark(settings, command)
+        if handler is None:  # the Spark layers, one session for all of them
+            _with_spark(settings, *command.split("-"))
         else:
             handler(settings)
     except _error_types() as exc:

@@ -1,6 +1,6 @@
 """How a failed command ends: one line on stderr, a documented exit status, the trace in a log.
 
-Exit status (the same for every command, documented in the README):
+Exit status (the same for every command, documented in docs/layers.md):
 
 * 2 (:data:`EXIT_BAD_INPUT`): bad input or settings, a layer refused or busy; the user
   fixes the input or waits. The message names the file, line, column or variable.

@@ -2086,6 +2086,19 @@ def _blocks_in_order(rows: int, seed: int, workers: int, block_rows: int):
             yield data
 
 
+def write_sidecar(result: GenerateResult, seed: int) -> Path:
+    """``<csv>.generated.json`` (rows, seed, sha256): lets reports say the data is the
+    generated stand-in, and which."""
+    import json
+
+    from pipeline.manifest import sha256_file
+
+    info = {"rows": result.rows, "seed": seed, "sha256": sha256_file(result.path)}
+    sidecar = Path(str(result.path) + ".generated.json")
+    sidecar.write_text(json.dumps(info, indent=2) + "\n")
+    return sidecar
+
+
 def generate_csv(
     path: Path | str,
     rows: int,

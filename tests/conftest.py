@@ -34,6 +34,36 @@ def settings_for(data_dir: Path, raw_csv: Path | None = None, **kw) -> Settings:
     )
 
 
+# Tiers: each test is marked from the fixtures it uses (their whole closure), so
+# `make test-fast` (-m "not spark and not browser and not cluster and not slow") runs only
+# what needs no JVM and no browser. A test that starts Spark in a child process (make, the
+# CLI) asks for ``jvm``; one that runs make end to end asks for ``slow_run``.
+MARKER_FIXTURES = {
+    "spark": {"spark", "jvm"},
+    "browser": {"browser"},
+    "cluster": {"standalone_run", "connect_run"},
+    "slow": {"slow_run", "bench_run", "built"},
+}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in MARKER_FIXTURES.items():
+            if used & fixtures:
+                item.add_marker(marker)
+
+
+@pytest.fixture
+def jvm() -> None:
+    """Requested by a test that starts Spark in a child process (marks it ``spark``)."""
+
+
+@pytest.fixture
+def slow_run() -> None:
+    """Requested by a test that runs make or the whole pipeline (marks it ``slow``)."""
+
+
 @pytest.fixture(scope="session")
 def spark():
     """The one Spark session of the test run (local[2], as on CI)."""

@@ -110,6 +110,17 @@ def bench_run(tmp_path_factory):
     return data, reports, json.loads((reports / "benchmarks" / "latest.json").read_text())
 
 
+def test_bench_etl_on_a_fresh_data_dir_describes_the_data_it_built(tmp_path, jvm):
+    """``make bench-etl`` builds its own data elsewhere: on a DATA_DIR (and REPORTS_DIR) that
+    hold nothing it still writes its result file, describing that data."""
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    proc = _make("bench-etl", data, reports)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    env = json.loads((reports / "etl_benchmark.json").read_text())["environment"]
+    assert env["dataset"]["rows"] == ROWS and env["dataset"]["kind"] == "generated"
+    assert len(env["dataset"]["sha256"]) == 64 and not (data / "bronze").exists()
+
+
 def test_json_has_every_benchmark_and_the_environment(bench_run):
     _, _, result = bench_run
     names = {b["name"] for b in result["benchmarks"]}
@@ -146,6 +157,31 @@ def test_json_has_every_benchmark_and_the_environment(bench_run):
     assert hot["extra_info"]["result_checksum"] and hot["extra_info"]["spark_conf"]
     gold = next(b for b in result["benchmarks"] if b["name"] == "test_duckdb_gold[overview]")
     assert gold["stats"]["min"] <= gold["extra_info"]["p95_s"] <= gold["stats"]["max"]
+    assert "ClickBench" in result["policy"] and hot["extra_info"]["check_s"] > 0
+
+
+def test_rounds_follow_the_cost_of_the_answer_check():
+    """A check slower than a second is the warm-up, then 3 timed runs; a fast one keeps the
+    variant's own rounds and warm-up; no check, no change."""
+    assert policy.rounds_by_cost(5, 2, 11.0) == (3, 0)
+    assert policy.rounds_by_cost(5, 2, 0.2) == (5, 2)
+    assert policy.rounds_by_cost(1, 0, 11.0) == (1, 0)
+    assert policy.rounds_by_cost(7, 2, None) == (7, 2)
+
+
+def test_the_result_file_splits_each_suites_time_into_work_and_overhead(bench_run):
+    """Per suite: wall seconds = timed rounds + quiet waits + cold start-up + the rest, each
+    non-negative, and the serving suite's cold start-up is the sum of its sessions' starts."""
+    _, reports, result = bench_run
+    suites = result["suites"]
+    assert set(suites) >= {"bench/test_serving.py", "bench/test_storage.py"}
+    for name, s in suites.items():
+        parts = s["timed_s"] + s["quiet_wait_s"] + s["cold_start_s"] + s["other_s"]
+        assert abs(parts - s["wall_s"]) < 1e-6 and min(s.values()) >= 0, name
+    starts = sum(b["extra_info"]["session_start_s"] for b in result["benchmarks"]
+                 if b["name"].startswith("test_spark_cold["))  # fmt: skip
+    assert suites["bench/test_serving.py"]["cold_start_s"] == pytest.approx(starts)
+    assert "## Where the bench's time went" in (reports / "latency.md").read_text()
 
 
 def test_scans_report_what_each_engine_read(bench_run):
@@ -196,6 +232,47 @@ def test_make_report_from_json_alone(bench_run, tmp_path):
     assert (copy / "latency.html").stat().st_size > 1_000_000  # plotly.js inlined
 
 
+def test_readme_results_are_rendered_between_their_markers(bench_run, tmp_path):
+    """``make report`` writes the results table into the README between its markers, from
+    the result file alone, and leaves the rest of the file as it was."""
+    _, _, result = bench_run
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{report.README_START}\nstale\n{report.README_END}\nafter\n")
+    assert report.update_readme(readme, result)
+    text = readme.read_text()
+    assert text.startswith("intro\n") and text.endswith(f"{report.README_END}\nafter\n")
+    assert "stale" not in text and f"{ROWS:,} generated rows" in text
+    assert text.count("| ") > 10 and "**geometric mean**" in text
+    readme.write_text("no markers\n")
+    assert not report.update_readme(readme, result) and readme.read_text() == "no markers\n"
+    project = (REPO / "README.md").read_text()
+    assert project.index(report.README_START) < project.index(report.README_END)
+
+
+def test_a_subset_run_writes_its_own_files_and_keeps_the_full_run(bench_run, tmp_path):
+    """``make bench SUITES=serving QUERIES=overview`` times that query's four variants only,
+    into a dated ``-subset`` file and ``latency-subset.*``; latest.json and latency.* stay
+    the full run's. A word naming no suite or query is one line, exit status 2."""
+    data, reports, full = bench_run
+    copy = tmp_path / "reports"
+    shutil.copytree(reports, copy)
+    latest = (copy / "benchmarks" / "latest.json").read_bytes()
+    latency = (copy / "latency.md").read_text()
+    proc = _make("bench", data, copy, SUITES="serving", QUERIES="overview")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    subset = list((copy / "benchmarks").glob("*-subset.json"))
+    assert len(subset) == 1
+    names = {b["name"] for b in json.loads(subset[0].read_text())["benchmarks"]}
+    variants = ("duckdb_gold", "duckdb_silver", "spark_hot", "spark_cold")
+    assert names == {f"test_{v}[overview]" for v in variants}
+    assert (copy / "benchmarks" / "latest.json").read_bytes() == latest
+    assert (copy / "latency.md").read_text() == latency
+    assert "overview" in (copy / "latency-subset.md").read_text()
+    for bad, named in (({"SUITES": "servng"}, "SUITES"), ({"QUERIES": "top"}, "QUERIES")):
+        proc = _make("bench", data, copy, **bad)
+        assert proc.returncode == 2 and named in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_bench_compare_flags_a_slower_run(bench_run, tmp_path):
     _, reports, result = bench_run
     bench_dir = tmp_path / "benchmarks"
@@ -233,7 +310,7 @@ def test_wrong_query_form_is_reported_as_failure(bench_run, tmp_path):
     assert "spark_hot[key_mode]" in md.split("## Failures")[1]
 
 
-def test_spark_floor_times_both_copies_in_a_fresh_process(tmp_path):
+def test_spark_floor_times_both_copies_in_a_fresh_process(tmp_path, jvm):
     """bench.spark_floor (bench-etl's last step) runs on its own and cleans up after itself."""
     env = {**os.environ, "SPARK_MASTER": TEST_MASTER}
     cmd = [sys.executable, "-m", "bench.spark_floor", str(FIXTURE_CSV), str(tmp_path / "x")]

@@ -57,6 +57,10 @@ def test_make_pipeline_builds_every_layer(built):
     assert "[generate] wrote 20,000 rows" in out
     assert "[bronze] rows in 20,000" in out and "[silver] rows in" in out
     assert f"[gold] {len(EXPECTED_TABLES)} tables" in out and "all totals add up" in out
+    # Bronze and silver in one Spark session, each layer with its own manifest and seconds.
+    assert out.count("[spark] starting session") == 1 and "[bronze-silver] done" in out
+    assert "built in bronze's Spark session" in out
+    assert bronze["seconds"] > 0 and silver["seconds"] > 0 and silver["path"] != bronze["path"]
 
 
 def test_second_make_is_a_no_op(built):
