@@ -126,7 +126,7 @@ bench-compare: $(STAMP) ## exit non-zero if the latest run is > 20% slower than 
 SCALES ?= 0.1 1 10
 
 bench-scale: $(STAMP) ## every step, the dashboard and a bench subset at ROWS x each of SCALES: time, peak memory, targets; scale.md/html
-	$(VPY) -m bench.scale --scales $(SCALES)
+	$(VPY) -m bench.scale --scales $(SCALES) $(README_ARG)
 
 bench-etl: $(STAMP) ## time generator, Spark start, bronze and silver at ROWS (default full size), and Spark's floor for them
 	@mkdir -p $(REPORTS_DIR)

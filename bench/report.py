@@ -322,7 +322,7 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
     return "\n".join(out)
 
 
-README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"  # see render_between
 
 
 def render_summary(result: dict[str, Any]) -> str:
@@ -362,15 +362,21 @@ def render_summary(result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def update_readme(readme: Path, result: dict[str, Any]) -> bool:
-    """Replace the README's text between the results markers; False if it has none."""
-    text = readme.read_text(encoding="utf-8")
-    start, end = text.find(README_START), text.find(README_END)
+def render_between(readme: Path, name: str, text: str) -> bool:
+    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` in
+    ``readme``; False (and no change) when it has no such markers."""
+    start_mark, end_mark = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    old = readme.read_text(encoding="utf-8")
+    start, end = old.find(start_mark), old.find(end_mark)
     if start < 0 or end < start:
         return False
-    new = f"{text[: start + len(README_START)]}\n{render_summary(result)}\n{text[end:]}"
-    readme.write_text(new, encoding="utf-8")
+    readme.write_text(f"{old[: start + len(start_mark)]}\n{text}\n{old[end:]}", encoding="utf-8")
     return True
+
+
+def update_readme(readme: Path, result: dict[str, Any]) -> bool:
+    """Render the results into the README's results section."""
+    return render_between(readme, "results", render_summary(result))
 
 
 def _figures(s: dict[str, Any]) -> list:

@@ -313,3 +313,26 @@ def test_sweep_fits_exponents_and_checks_targets():
     assert not by_check["gold time, 10x rows"]
     assert not by_check["gold peak memory at 10x"]
     assert json.dumps(result)  # plain data, as written to scale.json
+
+
+def test_sizing_table_gives_each_measured_size_and_100x(tmp_path):
+    """The README's sizing table: per measured size its disk estimate, largest step peak
+    and total time; 100x the base is listed by its disk alone. It is written between the
+    README's markers and nowhere else."""
+    from bench.report import render_between
+    from bench.scale import render_sizing
+
+    steps = {"generate": {"seconds": 60.0, "peak_rss_bytes": 2**30},
+             "gold": {"seconds": 120.0, "peak_rss_bytes": 3 * 2**30}}  # fmt: skip
+    result = {"settings": {"base_rows": 1000}, "machine": {"cores": 2, "memory_bytes": 2**34},
+              "runs": [{"rows": 1000, "steps": steps}]}  # fmt: skip
+    table = render_sizing(result)
+    assert "| 1,000 (1×) |" in table and "| 3.0 GiB | 3 min |" in table
+    assert "| 100,000 (100×) |" in table and "not run here" in table and "16.0 GiB" in table
+    readme = tmp_path / "README.md"
+    readme.write_text("a\n<!-- sizing:start -->\nold\n<!-- sizing:end -->\nb\n")
+    assert render_between(readme, "sizing", table)
+    text = readme.read_text()
+    assert (
+        text.startswith("a\n") and text.endswith("<!-- sizing:end -->\nb\n") and "old" not in text
+    )
