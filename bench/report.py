@@ -275,12 +275,8 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
         [[VARIANT_NAMES[v], f"{s['speedups'][v]['geomean']:.1f}×"] for v in SERVING_VARIANTS],
     )
     if s["storage"]:
-        sizes, ratios = s["storage"].info["sizes"], s["storage"].info["ratios"]
         out += ["", "## Storage: bytes on disk", ""]
-        out += _md_table(
-            ["layout", "bytes", "vs CSV"],
-            [[k, human_bytes(v), f"{ratios[k]:.1%}"] for k, v in sizes.items()],
-        )
+        out += _md_table(["layout", "bytes", "vs CSV"], _storage_rows(s["storage"], ".1%"))
     if s["scans"]:
         out += ["", "## Scan latency: CSV against Parquet", ""]
         out += _md_table(
@@ -322,7 +318,18 @@ def render_markdown(result: dict[str, Any], previous: dict | None = None) -> str
     return "\n".join(out)
 
 
-README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"  # see render_between
+def markers(name: str) -> tuple[str, str]:
+    """The comments around a rendered section of the README."""
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+README_START, README_END = markers("results")
+
+
+def _storage_rows(storage: Row, share: str) -> list[list[str]]:
+    """Each layout's bytes and its share of the CSV's, the share in format ``share``."""
+    ratios = storage.info["ratios"]
+    return [[k, human_bytes(v), f"{ratios[k]:{share}}"] for k, v in storage.info["sizes"].items()]
 
 
 def render_summary(result: dict[str, Any]) -> str:
@@ -353,9 +360,7 @@ def render_summary(result: dict[str, Any]) -> str:
     out += _md_table(["query", "gold median", "gold p95", "DuckDB on silver", "Spark hot",
                       "Spark cold (+ session start)", "gold vs Spark hot"], body)  # fmt: skip
     if s["storage"]:
-        sizes, ratios = s["storage"].info["sizes"], s["storage"].info["ratios"]
-        sized = [[k, human_bytes(v), f"{ratios[k]:.0%}"] for k, v in sizes.items()]
-        out += ["", *_md_table(["storage", "bytes", "vs CSV"], sized)]
+        out += ["", *_md_table(["storage", "bytes", "vs CSV"], _storage_rows(s["storage"], ".0%"))]
     failed = len(s["failures"])
     out += ["", f"{failed} answer check(s) failed." if failed else
             "Every variant returned gold's answer before it was timed."]  # fmt: skip
@@ -365,7 +370,7 @@ def render_summary(result: dict[str, Any]) -> str:
 def render_between(readme: Path, name: str, text: str) -> bool:
     """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` in
     ``readme``; False (and no change) when it has no such markers."""
-    start_mark, end_mark = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    start_mark, end_mark = markers(name)
     old = readme.read_text(encoding="utf-8")
     start, end = old.find(start_mark), old.find(end_mark)
     if start < 0 or end < start:

@@ -32,6 +32,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -464,6 +465,10 @@ class MemoryPlan:
             scatter_dir=scatter_dir,
         )
 
+    def scatters(self, relation: Relation) -> bool:
+        """Whether the build writes ``relation`` into bucket folders (then reads it as a view)."""
+        return bool(relation.scatter_by) and self.buckets > 1
+
     def sort_rows_for(self, relation: Relation) -> int:
         """Rows one sort of ``relation`` holds: all of ``sort_rows`` when nothing runs beside
         it, else its share."""
@@ -538,7 +543,7 @@ def _create(
     CREATE TABLE AS cannot choose a column's compression, so the columns are declared from
     the query's own description first. A bucketed relation is inserted a bucket at a time.
     """
-    if relation.scatter_by and plan.buckets > 1:
+    if plan.scatters(relation):
         _scatter(con, database, relation, plan)
         return
     if relation.view:
@@ -778,9 +783,9 @@ def _build_gold(settings: Settings, silver: Path, verbose: bool) -> GoldResult:
     try:
         with publish.scratch_dir(settings.spill_dir, "gold") as spill, duckdb.connect() as con:
             limit_memory(con, settings, spill)
-            plan = MemoryPlan.of(manifest["rows_out"], settings, spill / "buckets")
-            build = (silver, manifest, manifest_sha, settings, plan)
-            rows = _build_file(con, tmp, build, start, verbose)
+            rows = _build_file(
+                con, tmp, silver, manifest, manifest_sha, settings, spill, start, verbose
+            )
             os.replace(tmp, target)  # the file is closed: no lock follows it
             seconds = round(time.perf_counter() - start, 3)
             # Closing frees the work tables (~0.1 s), after the new gold is served.
@@ -811,10 +816,8 @@ def out_of_memory(what: str, settings: Settings, exc: Exception) -> str:
     )
 
 
-def _build_file(con, tmp, build, start, verbose):
-    """Build and validate the new file at ``tmp``, and close it; return rows per table.
-    ``build`` is (silver folder, its manifest, the manifest's sha256, settings, plan)."""
-    silver, manifest, manifest_sha, settings, plan = build
+def _build_file(con, tmp, silver, manifest, manifest_sha, settings, spill, start, verbose):
+    """Build and validate the new file at ``tmp``, and close it; return rows per table."""
     threads = local_cores(settings.spark_master) or os.cpu_count() or 1
     path = sql_literal(str(tmp))  # from settings, never from a user
     con.execute(f"ATTACH {path} AS gold (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
@@ -834,6 +837,7 @@ def _build_file(con, tmp, build, start, verbose):
         if settings.gold_pause_s:  # test hook: widen the window for a kill test
             time.sleep(settings.gold_pause_s)
 
+    plan = MemoryPlan.of(manifest["rows_out"], settings, spill / "buckets")
     run_steps(con, _build_steps(silver, plan), plan.cursors, done, prepare=_use_work)
     con.execute("USE gold")
     con.execute("DETACH work")
@@ -889,41 +893,34 @@ def _build_steps(silver: Path, plan: MemoryPlan) -> list[Step]:
         *(make(table, "gold") for table in TABLES if table.name not in RUN_ALONE),
         Step("quality", lambda con: _quality_tables(con, "gold"), after=("t",)),
     ]
-    steps += _drop_helpers(steps, plan.scatter_dir)
+    steps += _drop_helpers(steps, plan)
     done = tuple(step.name for step in steps)
     return steps + [make(t, "gold", after=done) for t in TABLES if t.name in RUN_ALONE]
 
 
-def _drop_helpers(steps: list[Step], scatter_dir: Path | None = None) -> list[Step]:
+def _drop_helpers(steps: list[Step], plan: MemoryPlan | None = None) -> list[Step]:
     """Steps dropping each work table once every step that reads it is done: at 60M rows
     artist_tracks alone spilled about 7 GB, which the sort of all rows then needs on disk.
     A view helper's readers read what it reads too; a scattered helper's files go with it."""
+    plan = plan or MemoryPlan(sort_rows=1)
     views = {helper.name for helper in HELPERS if helper.view}
 
     def readers(name: str) -> tuple[str, ...]:
         direct = tuple(step.name for step in steps if name in step.after)
         return direct + tuple(r for v in direct if v in views for r in readers(v))
 
-    return [
-        Step(
-            f"drop {helper.name}",
-            lambda con, n=helper.name: _drop(con, n, scatter_dir),
-            readers(helper.name),
-        )  # fmt: skip
-        for helper in HELPERS
-    ]
+    def drop(helper: Relation) -> Callable[[duckdb.DuckDBPyConnection], None]:
+        scattered = plan.scatters(helper)
+        kind = "VIEW" if helper.view or scattered else "TABLE"
 
+        def run(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute(f"DROP {kind} work.{helper.name}")
+            if scattered:
+                shutil.rmtree(plan.scatter_dir / helper.name, ignore_errors=True)
 
-def _drop(con: duckdb.DuckDBPyConnection, name: str, scatter_dir: Path | None) -> None:
-    """Drop work table or view ``name``, and its scattered files if it has any."""
-    kind = con.execute(
-        "SELECT table_type FROM information_schema.tables "
-        "WHERE table_catalog = 'work' AND table_name = $n",
-        {"n": name},
-    ).fetchone()
-    con.execute(f"DROP {'VIEW' if kind and kind[0] == 'VIEW' else 'TABLE'} work.{name}")
-    if scatter_dir:
-        shutil.rmtree(scatter_dir / name, ignore_errors=True)
+        return run
+
+    return [Step(f"drop {h.name}", drop(h), readers(h.name)) for h in HELPERS]
 
 
 def _remove_stale_builds(target: Path) -> None:
