@@ -26,9 +26,8 @@ export DATA_DIR RAW_CSV ROWS SEED SPARK_MASTER REPORTS_DIR
 ifneq ($(SPARK_REMOTE),)
 export SPARK_REMOTE
 endif
-export GRADIO_ANALYTICS_ENABLED=False
-export HF_HUB_OFFLINE=1
-export HF_HUB_DISABLE_TELEMETRY=1
+# Gradio's analytics and the Hugging Face hub are switched off by pipeline.settings.go_offline
+# in every process that imports gradio (the dashboard, the tests, the bench).
 
 .DEFAULT_GOAL := help
 .PHONY: test-fast dashboard screenshots help all setup data bronze silver gold quality insights pipeline bench report bench-compare bench-scale bench-etl test lint format lock clean distclean \
@@ -37,7 +36,8 @@ export HF_HUB_DISABLE_TELEMETRY=1
 help: ## show this help
 	@echo "spotify-medallion: make <target> [DATA_DIR=data ROWS=1204025 SEED=42 SPARK_MASTER=local[*] REPORTS_DIR=reports]"
 	@echo "  SPARK_MASTER=spark://host:7077 runs Spark on a standalone cluster; SPARK_REMOTE=sc://host:15002 via Spark Connect"
-	@echo "  DUCKDB_MEMORY_LIMIT=1GB caps the gold build (it spills to DATA_DIR/.spill past it); GENERATE_WORKERS=0 uses every core"
+	@echo "  DUCKDB_MEMORY_LIMIT=1GB caps the gold build (it spills to DATA_DIR/.spill past it); DUCKDB_THREADS=0: Spark's cores"
+	@echo "  GENERATE_WORKERS=0 uses every core; every setting: docs/settings.md"
 	@echo "  MAX_BAD_SHARE=0.05: bronze/silver are not published past this share of bad rows; RAW_CSV may be the Kaggle archive.zip or a .csv.gz"
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -67,29 +67,29 @@ bronze: $(BRONZE) ## CSV -> bronze Parquet (Spark), quarantining malformed rows
 # Bronze built on the way to silver (make silver, gold, pipeline, all) builds silver in the
 # same Spark session: one JVM start and class loading instead of two. Each layer still
 # writes its own manifest; the silver rule then finds silver newer than all it depends on.
-$(BRONZE): $(RAW_CSV) pipeline/bronze.py pipeline/schema.py | $(STAMP)
+$(BRONZE): $(RAW_CSV) pipeline/layers/bronze.py pipeline/layers/bronze_contract.py pipeline/schema.py | $(STAMP)
 	$(VPY) -m pipeline $(if $(BRONZE_ONLY),bronze,bronze-silver) --data-dir $(DATA_DIR) --input $(RAW_CSV) --master '$(SPARK_MASTER)'
 
 silver: $(SILVER) ## bronze -> silver Parquet by year (Spark), rejecting invalid rows
 
-$(SILVER): $(BRONZE) pipeline/silver.py pipeline/parsing.py | $(STAMP)
+$(SILVER): $(BRONZE) pipeline/layers/silver.py pipeline/layers/silver_contract.py pipeline/layers/parsing.py | $(STAMP)
 	@if [ -f $@ ] && [ -z "$$(find $^ -newer $@)" ]; then \
 		echo "[silver] built in bronze's Spark session"; \
 	else $(VPY) -m pipeline silver --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'; fi
 
 gold: $(GOLD) ## silver -> gold DuckDB serving tables (atomic publish)
 
-$(GOLD): $(SILVER) pipeline/gold.py pipeline/catalogue.py | $(STAMP)
+$(GOLD): $(SILVER) pipeline/layers/gold.py pipeline/catalogue.py | $(STAMP)
 	$(VPY) -m pipeline gold --data-dir $(DATA_DIR) --master '$(SPARK_MASTER)'
 
 quality: $(DQ) ## write the data-quality report into REPORTS_DIR
 
-$(DQ): $(GOLD) pipeline/quality.py | $(STAMP)
+$(DQ): $(GOLD) pipeline/layers/quality.py | $(STAMP)
 	$(VPY) -m pipeline report --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
 
 insights: $(INSIGHTS) ## write the insights report (REPORTS_DIR/insights.md and .html) from gold
 
-$(INSIGHTS): $(GOLD) pipeline/insights.py | $(STAMP)
+$(INSIGHTS): $(GOLD) pipeline/layers/insights.py | $(STAMP)
 	$(VPY) -m pipeline insights --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
 
 pipeline: $(DQ) $(INSIGHTS) ## build every out-of-date layer (bronze, silver, gold), the data-quality and insights reports
@@ -105,7 +105,7 @@ bench: $(DQ) ## benchmark Spark direct vs DuckDB serving, CSV vs Parquet, ETL; w
 README_ARG = $(if $(filter reports,$(REPORTS_DIR)),--readme README.md)
 
 # `make all` benchmarks only when the layers or the bench changed; `make bench` always runs.
-$(LATENCY): $(DQ) $(wildcard bench/*.py) pipeline/catalogue.py | $(STAMP)
+$(LATENCY): $(DQ) $(wildcard bench/*.py bench/references/*.py) pipeline/catalogue.py | $(STAMP)
 	$(MAKE) --no-print-directory bench
 
 HOST ?= 127.0.0.1

@@ -13,7 +13,7 @@ import sys
 import time
 
 from bench.conftest import bench_settings
-from bench.policy import checksum
+from pipeline.compare import checksum
 from pipeline.direct import register_silver_views, run_spark
 from pipeline.spark import get_spark
 

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from bench import environment, policy
 from pipeline.direct import register_silver_views
-from pipeline.gold import limit_memory, silver_views
+from pipeline.layers.gold import limit_memory, silver_views
 from pipeline.publish import scratch_dir
 from pipeline.serving import GoldReader
-from pipeline.settings import Settings
-from pipeline.spark import get_spark, local_cores, spark_conf
+from pipeline.settings import Settings, local_cores
+from pipeline.spark import get_spark, spark_conf
 
 FAILURES: list[dict] = []
 # Settings of the data a suite built for itself (the ETL bench), when it is not DATA_DIR's:
@@ -39,7 +37,7 @@ def bench_settings() -> Settings:
 
 
 def threads_of(settings: Settings) -> int:
-    return local_cores(settings.spark_master) or os.cpu_count() or 1
+    return settings.duckdb_threads
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +145,6 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    out = os.environ.get("BENCH_FAILURES_FILE")
+    out = Settings().bench_failures_file
     if out:
-        Path(out).write_text(json.dumps(FAILURES, indent=2))
+        out.write_text(json.dumps(FAILURES, indent=2))

@@ -17,12 +17,13 @@ from pathlib import Path
 from bench.policy import percentile
 from bench.rss import PeakSampler
 from bench.test_dashboard import ROUND_TRIPS
-from pipeline.settings import Settings
+from pipeline.settings import Settings, go_offline
 
 CALLS = 20
 
 
 def probe(settings: Settings, calls: int = CALLS) -> dict:
+    go_offline()
     from gradio_client import Client
 
     from dashboard.launcher import start_dashboard

@@ -1,4 +1,4 @@
-"""Timing policy shared by every suite: rounds, warm-up and result checksums.
+"""Timing policy shared by every suite: rounds, warm-up and a quiet machine.
 
 Rounds scale down with ``BENCH_QUICK=1`` (the smoke run used by the tests). In a full run a
 fast variant gets many rounds (gold 50 after 5 warm-up, DuckDB on silver 7 after 2, Spark
@@ -9,19 +9,17 @@ its answer check, which runs the query once on the same engine just before, took
 
 from __future__ import annotations
 
-import hashlib
 import math
-import os
 import time
 from pathlib import Path
 
-import pandas as pd
+from pipeline.settings import Settings
 
-QUICK = os.environ.get("BENCH_QUICK") == "1"
+QUICK = Settings().bench_quick == "1"
 # BENCH_QUICK=large (the scale sweep at 50x and above): one timed round of every slow
 # variant, no warm-up round. The answer check has already run each query once on that
 # engine in the same session, so the timed round is still hot.
-LARGE = os.environ.get("BENCH_QUICK") == "large"
+LARGE = Settings().bench_quick == "large"
 
 GOLD_ROUNDS, GOLD_WARMUP = (10, 2) if QUICK or LARGE else (50, 5)
 DUCK_SILVER_ROUNDS, DUCK_SILVER_WARMUP = (1, 0) if LARGE else (3, 1) if QUICK else (7, 2)
@@ -101,21 +99,3 @@ def percentile(values, fraction: float) -> float:
     """Nearest-rank percentile: the smallest value with ``fraction`` of values at or below."""
     ordered = sorted(values)
     return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
-
-
-def checksum(frame: pd.DataFrame) -> str:
-    """An order-sensitive checksum of a result, with floats rounded to 9 significant digits."""
-    digest = hashlib.sha256(",".join(map(str, frame.columns)).encode())
-    for row in frame.itertuples(index=False):
-        digest.update(repr(tuple(_norm(v) for v in row)).encode())
-    return digest.hexdigest()[:16]
-
-
-def _norm(value):
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, float):
-        return float(f"{value:.9g}")
-    if isinstance(value, list):
-        return tuple(_norm(v) for v in value)
-    return value

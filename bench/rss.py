@@ -33,8 +33,12 @@ class PeakSampler:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
-        while not self._done.wait(self.every):
+        """A sample at once, then every ``every`` seconds: a step shorter than one period
+        still gets a figure (its size when it started)."""
+        while True:
             self.peak = max(self.peak, tree_rss(self.pid))
+            if self._done.wait(self.every):
+                return
 
     def __enter__(self) -> PeakSampler:
         self._thread.start()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench import report
 from pipeline.catalogue import CATALOGUE
+from pipeline.settings import Settings, SettingsError
 
 SUITES = {
     "serving": "bench/test_serving.py",
@@ -28,6 +29,11 @@ SUITES = {
     "dashboard": "bench/test_dashboard.py",
 }
 SERVING_TESTS = ("test_duckdb_gold", "test_duckdb_silver", "test_spark_hot", "test_spark_cold")
+# The settings a bench run reads, checked before any suite starts.
+USES = (
+    "spark_master", "spark_driver_memory", "duckdb_memory_limit", "serving_memory_limit",
+    "duckdb_threads_setting", "bench_quick", "bench_failures_file", "dashboard_port",
+)  # fmt: skip
 
 
 class BadChoice(ValueError):
@@ -63,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         suites = _choose(args.suites, list(SUITES), "SUITES")
         queries = _choose(args.queries, list(CATALOGUE), "QUERIES")
-    except BadChoice as exc:
+        Settings().check(*USES)
+    except (BadChoice, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     subset = bool(suites or queries)

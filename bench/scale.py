@@ -34,7 +34,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from bench.report import VARIANT_NAMES, fmt_s, render_between, rows
+from bench.report import render_between
+from bench.results import VARIANT_NAMES, fmt_s, rows
 from bench.rss import run_measured
 from pipeline.manifest import human_bytes
 from pipeline.settings import Settings

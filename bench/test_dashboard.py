@@ -7,12 +7,11 @@ Target (issue 5): p95 ≤ 150 ms at 1.2M rows; reported, not asserted.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from bench import policy
 from bench.conftest import common_info
+from pipeline.settings import go_offline
 
 ROUND_TRIPS = [
     ("/trends", (["energy", "loudness"], 1960, 2020, "all")),
@@ -28,7 +27,7 @@ def client(settings):
 
     from dashboard.launcher import start_dashboard
 
-    os.environ["HF_HUB_OFFLINE"] = "1"
+    go_offline()
     proc, url = start_dashboard(settings.data_dir, settings.reports_dir)
     yield Client(url, verbose=False)
     proc.terminate()

@@ -6,41 +6,41 @@ inside a layer's timing. Figures go to ``extra_info`` (and to the JSON report wi
 ``--benchmark-json``). Targets from issue 2: generator ≤ 20 s; bronze + silver ≤ 15 s;
 silver ≤ 35 % of the CSV's bytes. They are reported, not asserted: timings here are noisy.
 
-The last benchmark measures Spark's floor for the same two steps (:mod:`bench.spark_floor`:
-the same reads and writes with none of the layers' logic, in a fresh JVM), so the report
-shows what the layers' contracts cost on top of the engine.
+The last benchmark measures Spark's floor for the same two steps
+(:mod:`bench.references.spark_floor`: the same reads and writes with none of the layers'
+logic, in a fresh JVM), so the report shows what the layers' contracts cost on top of the engine.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from bench.conftest import OWN_DATA
 from bench.policy import wait_for_quiet_cpu
-from pipeline.bronze import build_bronze
 from pipeline.generate import generate_csv, write_sidecar
+from pipeline.layers.bronze import build_bronze
+from pipeline.layers.silver import build_silver
 from pipeline.manifest import dir_bytes
-from pipeline.settings import FULL_ROWS, Settings
-from pipeline.silver import build_silver
+from pipeline.settings import Settings
 from pipeline.spark import spark_conf, timed_spark
 
-ROWS = int(os.environ.get("BENCH_ROWS", FULL_ROWS))
 SEED = 42
 
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
-    data = Path(os.environ.get("BENCH_DATA_DIR") or tmp_path_factory.mktemp("bench_etl"))
     settings = Settings().for_spark_steps("bronze", "silver")
+    data = settings.bench_data_dir or tmp_path_factory.mktemp("bench_etl")
     settings = settings.with_overrides(
-        data_dir=data, raw_csv=data / "raw" / "tracks_features.csv", rows=ROWS, seed=SEED
+        data_dir=data,
+        raw_csv=data / "raw" / "tracks_features.csv",
+        rows=settings.bench_rows,
+        seed=SEED,
     )
     OWN_DATA.append(settings)  # the result file describes this data, not DATA_DIR's
     return settings
@@ -105,10 +105,16 @@ def test_silver(benchmark, settings, state):
 def test_spark_floor(benchmark, settings, state, tmp_path):
     """Inside: a fresh process doing bronze's and silver's reads and writes, no logic."""
     wait_for_quiet_cpu()  # this process's JVM may still be compiling in the background
-    command = [sys.executable, "-m", "bench.spark_floor", str(settings.raw_csv), str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.references.spark_floor",
+        str(settings.raw_csv),
+        str(tmp_path),
+    ]
     done = _once(benchmark, lambda: subprocess.run(command, capture_output=True, text=True))
     if done.returncode != 0:
-        pytest.fail(f"bench.spark_floor failed:\n{done.stderr[-3000:]}")
+        pytest.fail(f"bench.references.spark_floor failed:\n{done.stderr[-3000:]}")
     floor = json.loads(done.stdout.strip().splitlines()[-1])
     total = floor["bronze_floor_s"] + floor["silver_floor_s"]
     benchmark.extra_info.update(step="spark_floor", floor_total_s=round(total, 3), **floor)

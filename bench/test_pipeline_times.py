@@ -4,8 +4,9 @@
   ``make bench`` does not rebuild them, so it stays within its time budget).
 * The DuckDB gold build is timed here, for real (into a scratch directory).
 * The reference, to show when Spark pays for itself: DuckDB building the same silver from
-  the raw CSV (:mod:`pipeline.silver_duckdb`: bronze's quarantine and silver's rules, parsers
-  and derived columns), checked against the Spark silver under DATA_DIR before it is timed.
+  the raw CSV (:mod:`bench.references.silver_duckdb`: bronze's quarantine and silver's
+  rules, parsers and derived columns), checked against the Spark silver under DATA_DIR
+  before it is timed.
 * A floor under that: DuckDB turning the CSV into year-partitioned Parquet on its own (typed
   by the same schema; no artist parsing or rule checks).
 """
@@ -18,11 +19,12 @@ import duckdb
 
 from bench import policy
 from bench.conftest import common_info, record_failure, threads_of
-from pipeline.gold import build_gold
+from bench.references.silver_duckdb import DuckSilverResult, build_silver_duckdb
+from pipeline.compare import silver_fingerprint
+from pipeline.layers.gold import build_gold
 from pipeline.manifest import read_manifest
 from pipeline.schema import duckdb_columns
 from pipeline.settings import Settings
-from pipeline.silver_duckdb import DuckSilverResult, build_silver_duckdb, fingerprint
 
 
 def test_spark_layers_from_manifests(benchmark, settings, env):
@@ -69,7 +71,7 @@ def silver_mismatch(settings: Settings, result: DuckSilverResult, out: Path) -> 
             f"quarantine differs: DuckDB {result.quarantined_by_reason}, "
             f"Spark bronze {bronze['quarantined_by_reason']}"
         )
-    spark, duck = fingerprint(settings.silver_dir), fingerprint(out)
+    spark, duck = silver_fingerprint(settings.silver_dir), silver_fingerprint(out)
     differ = {key: (spark[key], duck[key]) for key in spark if spark[key] != duck[key]}
     return f"silver differs from Spark's (spark, duckdb): {differ}" if differ else None
 

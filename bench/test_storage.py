@@ -21,11 +21,11 @@ import pytest
 
 from bench import policy
 from bench.conftest import LazyAnswers, capped_duckdb, common_info, record_failure
-from pipeline.bronze import READ_OPTIONS
-from pipeline.catalogue import compare_frames
+from pipeline.compare import compare_frames
+from pipeline.layers.bronze import READ_OPTIONS
 from pipeline.manifest import dir_bytes
-from pipeline.schema import RAW_SCHEMA, duckdb_columns
-from pipeline.spark import conf_override
+from pipeline.schema import duckdb_columns
+from pipeline.spark import RAW_SCHEMA, conf_override
 
 SCANS = {
     "full_aggregate": "SELECT count(*) AS n, avg(energy) AS energy, max(tempo) AS tempo "

@@ -9,15 +9,9 @@ The dashboard never imports Spark.
 
 from __future__ import annotations
 
-import os
+from pipeline.settings import go_offline
 
-for _key, _value in (
-    ("GRADIO_ANALYTICS_ENABLED", "False"),
-    ("HF_HUB_OFFLINE", "1"),
-    ("HF_HUB_DISABLE_TELEMETRY", "1"),
-    ("GRADIO_TELEMETRY_ENABLED", "False"),
-):
-    os.environ[_key] = _value
+go_offline()  # before gradio is imported
 
 import sys  # noqa: E402
 from functools import partial  # noqa: E402
@@ -30,7 +24,6 @@ from fastapi import FastAPI, HTTPException  # noqa: E402
 from fastapi.responses import FileResponse  # noqa: E402
 
 from dashboard import views  # noqa: E402
-from pipeline import insights  # noqa: E402
 from pipeline.catalogue import (  # noqa: E402
     EXPLICIT_FILTERS,
     FEATURE_RANGES,
@@ -38,6 +31,7 @@ from pipeline.catalogue import (  # noqa: E402
     TREND_FEATURES,
 )
 from pipeline.failures import EXIT_BAD_INPUT  # noqa: E402
+from pipeline.layers import insights  # noqa: E402
 from pipeline.settings import Settings, SettingsError  # noqa: E402
 
 DECADES = ["All", *[f"{d}s" for d in range(1900, 2030, 10)]]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from bench.report import COLORS, VARIANT_NAMES
+from bench.results import COLORS, VARIANT_NAMES
 from pipeline.chartstyle import PALETTE, TEXT, style, unit_title
 
 

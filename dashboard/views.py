@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 
 from dashboard import charts
-from pipeline import insights
 from pipeline.catalogue import DENSITY_BINS, FEATURE_RANGES, LIMIT, MAX_LIMIT, ParamError
 from pipeline.chartstyle import PALETTE, unit_title
+from pipeline.layers import insights
 from pipeline.schema import AUDIO_FEATURES
 from pipeline.serving import GoldMissingError, GoldReader, Served
 from pipeline.settings import Settings
@@ -144,7 +144,7 @@ def _insights_empty(message: str) -> tuple:
 
 @guard(_insights_empty)
 def insight_findings(v: Views):
-    """Every finding of :mod:`pipeline.insights`, the same code as the report."""
+    """Every finding of :mod:`pipeline.layers.insights`, the same code as the report."""
     start = time.perf_counter()
     items = insights.findings(v.gold)
     took = (time.perf_counter() - start) * 1000
@@ -468,7 +468,7 @@ def data_quality(v: Views):
 @guard(lambda m: (charts.empty(m), charts.empty(), pd.DataFrame(), pd.DataFrame(),
                   charts.empty(), m))  # fmt: skip
 def benchmarks(v: Views):
-    from bench.report import ETL_STEPS, environment_lines, rows
+    from bench.results import ETL_STEPS, environment_lines, rows
 
     result = _load_json(v.reports / "benchmarks" / "latest.json", "benchmark results")
     all_rows = rows(result)

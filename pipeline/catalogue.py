@@ -203,31 +203,45 @@ class Silver:
     artists: str
     param: str  # prefixes a parameter name: ":" in Spark SQL, "$" in DuckDB
 
+    def render(self, template: str) -> str:
+        """``template`` for this engine: ``{tracks}`` and ``{artists}`` name silver's views,
+        ``{p}`` marks a parameter (``{p}limit``)."""
+        names = {"{tracks}": self.tracks, "{artists}": self.artists, "{p}": self.param}
+        for token, text in names.items():
+            template = template.replace(token, text)
+        return template
+
 
 SPARK_SILVER = Silver("silver_tracks", "silver_track_artists", ":")
 DUCKDB_SILVER = Silver("t", "ta", "$")  # gold.silver_views
 
 
-def _direct_artist_query(name_predicate: str, tail: str, silver: Silver) -> str:
+def direct_forms(template: str) -> dict[str, str]:
+    """A query's two direct forms on silver from its one template (see :meth:`Silver.render`):
+    ``Query(..., **direct_forms(TEMPLATE))``. Parameters that may be NULL are written
+    ``CAST({p}x AS STRING)``: Spark needs the type, DuckDB accepts it."""
+    return {"duckdb_silver": DUCKDB_SILVER.render(template), "spark": SPARK_SILVER.render(template)}
+
+
+def _direct_artist_query(name_predicate: str, tail: str) -> str:
     """Silver-side statistics of the artists whose canonical name passes the predicate.
 
     The name filter runs first, so the engine aggregates only the matching artists' tracks
     (the fair way to write the direct query), then the same columns as gold's
-    ``artist_stats`` follow, ended by ``tail`` (ORDER BY ...). ``{p}`` in the predicate and
-    the tail stands for the engine's parameter marker.
+    ``artist_stats`` follow, ended by ``tail`` (ORDER BY ...). A template for
+    :func:`direct_forms`.
     """
-    predicate, tail = name_predicate.format(p=silver.param), tail.format(p=silver.param)
     return f"""
-WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM {silver.artists}
+WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM {{artists}}
                GROUP BY artist_id),
-picked AS (SELECT artist_id, artist_name FROM names WHERE {predicate}),
-pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM {silver.artists} a
+picked AS (SELECT artist_id, artist_name FROM names WHERE {name_predicate}),
+pairs AS (SELECT DISTINCT a.artist_id, a.track_id FROM {{artists}} a
           JOIN picked USING (artist_id)),
 stats AS (
   SELECT p.artist_id, count(*) AS tracks, count(DISTINCT t.album_id) AS albums,
          min(t.year) AS first_year, max(t.year) AS last_year,
          {avg_columns(ARTIST_FEATURES, "t.")}, avg(CAST(t.explicit AS DOUBLE)) AS explicit_share
-  FROM pairs p JOIN {silver.tracks} t ON t.id = p.track_id
+  FROM pairs p JOIN {{tracks}} t ON t.id = p.track_id
   GROUP BY p.artist_id)
 SELECT {ARTIST_COLUMNS} FROM stats s JOIN picked n ON n.artist_id = s.artist_id
 {tail}"""
@@ -290,10 +304,13 @@ def _distinct_features(bound: dict) -> None:
         raise ParamError("choose two different features")
 
 
-_DUCKDB_TRACK_FILTER = """year BETWEEN $year_from AND $year_to
-              AND ($explicit = 'all' OR explicit = ($explicit = 'explicit'))
-              AND ($name_contains IS NULL OR contains(lower(name), lower($name_contains)))
-              AND ($artist_id IS NULL OR list_contains(artist_ids, $artist_id))"""
+# The tracks query's filter, one template for gold's form and both direct ones.
+TRACK_FILTER = """year BETWEEN {p}year_from AND {p}year_to
+              AND ({p}explicit = 'all' OR explicit = ({p}explicit = 'explicit'))
+              AND (CAST({p}name_contains AS STRING) IS NULL
+                   OR contains(lower(name), lower(CAST({p}name_contains AS STRING))))
+              AND (CAST({p}artist_id AS STRING) IS NULL
+                   OR array_contains(artist_ids, CAST({p}artist_id AS STRING)))"""
 
 QUERIES: tuple[Query, ...] = (
     Query(
@@ -389,26 +406,16 @@ QUERIES: tuple[Query, ...] = (
             ORDER BY top.tracks DESC, top.artist_num""",
         # Distinct (artist, track) pairs by a GROUP BY, which spills; count(DISTINCT) holds a
         # set per artist in memory and at 60M rows ran out of the bench's 1GB cap.
-        duckdb_silver="""
-            WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM ta
+        **direct_forms("""
+            WITH names AS (SELECT artist_id, min(artist_name) AS artist_name FROM {artists}
                            GROUP BY artist_id),
             pairs AS (SELECT DISTINCT a.artist_id, a.track_id
-                      FROM ta a JOIN t ON t.id = a.track_id
-                      WHERE t.year BETWEEN $year_from AND $year_to)
+                      FROM {artists} a JOIN {tracks} t ON t.id = a.track_id
+                      WHERE t.year BETWEEN {p}year_from AND {p}year_to)
             SELECT p.artist_id, n.artist_name, count(*) AS tracks
             FROM pairs p JOIN names n USING (artist_id)
             GROUP BY p.artist_id, n.artist_name
-            ORDER BY tracks DESC, artist_name, artist_id LIMIT $limit""",
-        spark="""
-            WITH names AS (SELECT artist_id, min(artist_name) AS artist_name
-                           FROM silver_track_artists GROUP BY artist_id)
-            SELECT a.artist_id, n.artist_name, count(DISTINCT a.track_id) AS tracks
-            FROM silver_track_artists a
-            JOIN silver_tracks t ON t.id = a.track_id
-            JOIN names n ON n.artist_id = a.artist_id
-            WHERE t.year BETWEEN :year_from AND :year_to
-            GROUP BY a.artist_id, n.artist_name
-            ORDER BY tracks DESC, artist_name, artist_id LIMIT :limit""",
+            ORDER BY tracks DESC, artist_name, artist_id LIMIT {p}limit"""),
         check=_year_range,
     ),
     Query(
@@ -419,8 +426,7 @@ QUERIES: tuple[Query, ...] = (
             SELECT {GOLD_ARTIST_COLUMNS} FROM artist_stats s
             WHERE contains(s.artist_key, lower($text))
             ORDER BY s.tracks DESC, s.artist_name, s.artist_id LIMIT $limit""",
-        duckdb_silver=_direct_artist_query(*ARTIST_SEARCH, DUCKDB_SILVER),
-        spark=_direct_artist_query(*ARTIST_SEARCH, SPARK_SILVER),
+        **direct_forms(_direct_artist_query(*ARTIST_SEARCH)),
     ),
     Query(
         name="artist_profile",
@@ -442,8 +448,7 @@ QUERIES: tuple[Query, ...] = (
               AND ($artist_id IS NULL OR s.artist_id = $artist_id)
             ORDER BY s.tracks DESC, s.artist_id""",
         check=_artist_given,
-        duckdb_silver=_direct_artist_query(*ARTIST_PROFILE, DUCKDB_SILVER),
-        spark=_direct_artist_query(*ARTIST_PROFILE, SPARK_SILVER),
+        **direct_forms(_direct_artist_query(*ARTIST_PROFILE)),
     ),
     Query(
         name="artist_timeline",
@@ -453,14 +458,10 @@ QUERIES: tuple[Query, ...] = (
             SELECT year, tracks FROM artist_year
             WHERE artist_num = (SELECT artist_num FROM artist_stats WHERE artist_id = $artist_id)
             ORDER BY year""",
-        duckdb_silver="""
+        **direct_forms("""
             SELECT t.year, count(DISTINCT a.track_id) AS tracks
-            FROM ta a JOIN t ON t.id = a.track_id
-            WHERE a.artist_id = $artist_id GROUP BY t.year ORDER BY t.year""",
-        spark="""
-            SELECT t.year, count(DISTINCT a.track_id) AS tracks
-            FROM silver_track_artists a JOIN silver_tracks t ON t.id = a.track_id
-            WHERE a.artist_id = :artist_id GROUP BY t.year ORDER BY t.year""",
+            FROM {artists} a JOIN {tracks} t ON t.id = a.track_id
+            WHERE a.artist_id = {p}artist_id GROUP BY t.year ORDER BY t.year"""),
     ),
     Query(
         name="explicit_share",
@@ -559,17 +560,12 @@ QUERIES: tuple[Query, ...] = (
             WHERE feature_x = $feature_x AND feature_y = $feature_y
               AND ($decade IS NULL OR decade = $decade)
             GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y""",
-        duckdb_silver=f"""
-            SELECT {_bin("$feature_x")} AS bin_x, {_bin("$feature_y")} AS bin_y,
+        **direct_forms(f"""
+            SELECT {_bin("{p}feature_x")} AS bin_x, {_bin("{p}feature_y")} AS bin_y,
                    count(*) AS tracks
-            FROM t WHERE $decade IS NULL OR decade = $decade
-            GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y""",
-        spark=f"""
-            SELECT {_bin(":feature_x")} AS bin_x, {_bin(":feature_y")} AS bin_y,
-                   count(*) AS tracks
-            FROM silver_tracks
-            WHERE CAST(:decade AS INT) IS NULL OR decade = CAST(:decade AS INT)
-            GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y""",
+            FROM {{tracks}}
+            WHERE CAST({{p}}decade AS INT) IS NULL OR decade = CAST({{p}}decade AS INT)
+            GROUP BY bin_x, bin_y ORDER BY bin_x, bin_y"""),
         check=_distinct_features,
     ),
     Query(
@@ -586,21 +582,12 @@ QUERIES: tuple[Query, ...] = (
         ),
         # tracks_serving is stored in (year DESC, name, id) order, so its rowid is that
         # order and the top-N reads only the first row groups it needs.
-        duckdb=f"""
-            SELECT {TRACK_COLUMNS} FROM tracks_serving
-            WHERE {_DUCKDB_TRACK_FILTER}
-            ORDER BY rowid LIMIT $limit""",
-        duckdb_silver=f"""
-            SELECT {TRACK_COLUMNS} FROM t WHERE {_DUCKDB_TRACK_FILTER}
-            ORDER BY year DESC, name, id LIMIT $limit""",
-        spark=f"""
-            SELECT {TRACK_COLUMNS} FROM silver_tracks
-            WHERE year BETWEEN :year_from AND :year_to AND {SPARK_EXPLICIT}
-              AND (CAST(:name_contains AS STRING) IS NULL
-                   OR contains(lower(name), lower(CAST(:name_contains AS STRING))))
-              AND (CAST(:artist_id AS STRING) IS NULL
-                   OR array_contains(artist_ids, CAST(:artist_id AS STRING)))
-            ORDER BY year DESC, name, id LIMIT :limit""",
+        duckdb=DUCKDB_SILVER.render(f"""
+            SELECT {TRACK_COLUMNS} FROM tracks_serving WHERE {TRACK_FILTER}
+            ORDER BY rowid LIMIT $limit"""),
+        **direct_forms(f"""
+            SELECT {TRACK_COLUMNS} FROM {{tracks}} WHERE {TRACK_FILTER}
+            ORDER BY year DESC, name, id LIMIT {{p}}limit"""),
         check=_year_range,
     ),
 )
@@ -614,52 +601,3 @@ def get(name: str) -> Query:
         return CATALOGUE[name]
     except KeyError:
         raise ParamError(f"unknown query {name!r}; known: {', '.join(CATALOGUE)}") from None
-
-
-def _plain(value: Any) -> Any:
-    """A comparable Python value: arrays become lists, numpy scalars become Python ones."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _close(a: Any, b: Any, rel: float) -> bool:
-    if a is None or b is None or isinstance(a, bool | str) or isinstance(b, bool | str):
-        return a == b or (_is_nan(a) and _is_nan(b))
-    if isinstance(a, float) or isinstance(b, float):
-        if _is_nan(a) or _is_nan(b):
-            return _is_nan(a) and _is_nan(b)
-        return math.isclose(a, b, rel_tol=rel, abs_tol=0.0) or a == b
-    return a == b
-
-
-def _is_nan(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def compare_frames(left, right, rel: float = 1e-9, limit: int = 5) -> list[str]:
-    """Differences between two query results (empty when equal).
-
-    Columns and row order must match exactly; floats may differ by ``rel`` (relative);
-    nulls and NaNs are equal to each other.
-    """
-    if list(left.columns) != list(right.columns):
-        return [f"columns differ: {list(left.columns)} vs {list(right.columns)}"]
-    if len(left) != len(right):
-        return [f"row counts differ: {len(left)} vs {len(right)}"]
-    problems = []
-    for column in left.columns:
-        for i, (a, b) in enumerate(zip(left[column], right[column], strict=True)):
-            a, b = _plain(a), _plain(b)
-            ok = (
-                len(a) == len(b) and all(_close(x, y, rel) for x, y in zip(a, b, strict=True))
-                if isinstance(a, list) and isinstance(b, list)
-                else _close(a, b, rel)
-            )
-            if not ok:
-                problems.append(f"row {i}, column {column}: {a!r} vs {b!r}")
-                if len(problems) >= limit:
-                    return problems
-    return problems

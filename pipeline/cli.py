@@ -55,8 +55,8 @@ def cmd_generate(settings: Settings) -> None:
 
 
 def _with_spark(settings: Settings, *layers: str) -> None:
-    from pipeline.bronze import build_bronze
-    from pipeline.silver import build_silver
+    from pipeline.layers.bronze import build_bronze
+    from pipeline.layers.silver import build_silver
     from pipeline.spark import timed_spark
     from pipeline.unpack import resolve_input
 
@@ -76,7 +76,7 @@ def _with_spark(settings: Settings, *layers: str) -> None:
 
 def _check_inputs(settings: Settings, layers: tuple[str, ...]) -> None:
     """Fail fast, before the JVM starts, when the first layer's input is missing or bad."""
-    from pipeline.bronze import check_header
+    from pipeline.layers.bronze_contract import check_header
     from pipeline.manifest import read_manifest
 
     if layers[0] == "bronze":
@@ -99,14 +99,14 @@ def cmd_clean(settings: Settings) -> None:
 
 
 def cmd_gold(settings: Settings) -> None:
-    from pipeline.gold import build_gold
+    from pipeline.layers.gold import build_gold
 
     print(f"[gold] building {settings.gold_db} from {settings.silver_dir} ...", flush=True)
     print(build_gold(settings).summary(), flush=True)
 
 
 def cmd_report(settings: Settings) -> None:
-    from pipeline.quality import REPORT_JSON, REPORT_MD, write_report
+    from pipeline.layers.quality import REPORT_JSON, REPORT_MD, write_report
 
     report = write_report(settings)
     failed = [c["check"] for c in report["checks"] if not c["ok"]]
@@ -118,7 +118,7 @@ def cmd_report(settings: Settings) -> None:
 
 
 def cmd_insights(settings: Settings) -> None:
-    from pipeline.insights import REPORT_HTML, REPORT_MD, write_reports
+    from pipeline.layers.insights import REPORT_HTML, REPORT_MD, write_reports
 
     start = time.perf_counter()
     print(f"[insights] reading {settings.gold_db}")
@@ -163,7 +163,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings], None]]] = {
 # The settings each command reads, checked before it starts (a bad one ends it at once with
 # the variable named); settings other commands use are not read at all.
 _SPARK = ("spark_master", "spark_remote", "max_bad_share")
-_GOLD = ("duckdb_memory_limit", "serving_memory_limit", "gold_pause_s")
+_GOLD = ("duckdb_memory_limit", "serving_memory_limit", "duckdb_threads_setting")
 USES: dict[str, tuple[str, ...]] = {
     "generate": ("rows", "seed", "generate_workers"),
     "bronze": _SPARK,
@@ -189,9 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _error_types() -> tuple[type[BaseException], ...]:
     """Errors the user fixes (input, settings) or waits out (a busy layer): exit 2."""
-    from pipeline.bronze import InputError
     from pipeline.catalogue import ParamError
-    from pipeline.gold import GoldBuildError
+    from pipeline.layers.bronze_contract import InputError
+    from pipeline.layers.gold import GoldBuildError
     from pipeline.publish import LayerBusyError, NotPublishedError, PublishError
     from pipeline.unpack import ArchiveError
 
@@ -226,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     log = None
     try:
-        for name in USES[command]:
-            getattr(settings, name)  # raises SettingsError naming the variable
+        settings.check(*USES[command])
         check_paths(settings, command)
         log = failures.log_path(settings.data_dir, command)
         failures.route_python_logs(log)

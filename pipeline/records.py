@@ -1,7 +1,7 @@
 """Records the driver produces, written as one Parquet file without a Spark job.
 
 Bronze's quarantine streams through the driver in file order, to be classified and given
-line numbers (:func:`pipeline.bronze.build_bronze`). Handing them back to Spark cost a job
+line numbers (:func:`pipeline.layers.bronze.build_bronze`). Handing them back to Spark cost a job
 even for an empty quarantine (bronze cold: 9.0-9.5 s with it, 8.2-8.3 s without,
 alternating runs); pyarrow writes them directly, a batch at a time, so the driver holds at
 most :data:`BATCH_ROWS` of them whatever their number. The file goes into the layer's
@@ -15,8 +15,28 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyspark.sql import types as T
-from pyspark.sql.pandas.types import to_arrow_schema
+
+from pipeline.schema import Field, engine_type
+
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "int": pa.int32(),
+    "bigint": pa.int64(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+}
+
+
+def arrow_type(kind: str) -> pa.DataType:
+    """The Arrow type of a :mod:`pipeline.schema` type name (what Spark writes for it)."""
+    return engine_type(kind, _ARROW_TYPES, pa.list_)
+
+
+def arrow_schema(fields: tuple[Field, ...]) -> pa.Schema:
+    """The Arrow schema of neutral fields, in their order."""
+    return pa.schema([pa.field(f.name, arrow_type(f.type), f.nullable) for f in fields])
+
 
 FILE_NAME = "part-00000.parquet"
 BATCH_ROWS = 10_000  # records held before they are written
@@ -29,8 +49,8 @@ class RecordWriter:
     a file, so the folder always carries the schema.
     """
 
-    def __init__(self, schema: T.StructType, directory: Path) -> None:
-        self.schema = to_arrow_schema(schema)
+    def __init__(self, schema: tuple[Field, ...], directory: Path) -> None:
+        self.schema = arrow_schema(schema)
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / FILE_NAME
         self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
@@ -61,7 +81,7 @@ class RecordWriter:
         self.close()
 
 
-def write_records(records: list[list], schema: T.StructType, directory: Path) -> Path:
+def write_records(records: list[list], schema: tuple[Field, ...], directory: Path) -> Path:
     """Write ``records`` (rows in ``schema``'s column order) as ``directory/part-00000.parquet``."""
     with RecordWriter(schema, directory) as writer:
         for record in records:

@@ -1,44 +1,59 @@
 """The raw 24-column schema of ``tracks_features.csv``: the single source of truth.
 
-Spark layers read the CSV with :data:`RAW_SCHEMA`; DuckDB code derives its column
-types from it with :func:`duckdb_columns`. The order of the fields is the order of
-the columns in the file.
+Engine-neutral: a column is a name and a type name. Type names are Spark SQL's simple
+strings (``string``, ``int``, ``bigint``, ``double``, ``boolean``, ``date``,
+``array<string>``), so messages read the same in every engine. Spark code builds its
+``StructType`` from here (:func:`pipeline.spark.spark_schema`); DuckDB code takes its column
+types from :func:`duckdb_columns`. Nothing here imports an engine. The order of the fields
+is the order of the columns in the file.
 """
 
 from __future__ import annotations
 
-from pyspark.sql import types as T
+from dataclasses import dataclass
 
-RAW_SCHEMA = T.StructType(
-    [
-        T.StructField("id", T.StringType(), False),
-        T.StructField("name", T.StringType(), False),
-        T.StructField("album", T.StringType(), False),
-        T.StructField("album_id", T.StringType(), False),
-        T.StructField("artists", T.StringType(), False),
-        T.StructField("artist_ids", T.StringType(), False),
-        T.StructField("track_number", T.IntegerType(), False),
-        T.StructField("disc_number", T.IntegerType(), False),
-        T.StructField("explicit", T.BooleanType(), False),
-        T.StructField("danceability", T.DoubleType(), False),
-        T.StructField("energy", T.DoubleType(), False),
-        T.StructField("key", T.IntegerType(), False),
-        T.StructField("loudness", T.DoubleType(), False),
-        T.StructField("mode", T.IntegerType(), False),
-        T.StructField("speechiness", T.DoubleType(), False),
-        T.StructField("acousticness", T.DoubleType(), False),
-        T.StructField("instrumentalness", T.DoubleType(), False),
-        T.StructField("liveness", T.DoubleType(), False),
-        T.StructField("valence", T.DoubleType(), False),
-        T.StructField("tempo", T.DoubleType(), False),
-        T.StructField("duration_ms", T.IntegerType(), False),
-        T.StructField("time_signature", T.DoubleType(), False),
-        T.StructField("year", T.IntegerType(), False),
-        T.StructField("release_date", T.StringType(), False),
-    ]
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its name, type name and whether it may be NULL."""
+
+    name: str
+    type: str
+    nullable: bool = False
+
+
+RAW_FIELDS: tuple[Field, ...] = tuple(
+    Field(name, kind)
+    for name, kind in (
+        ("id", "string"),
+        ("name", "string"),
+        ("album", "string"),
+        ("album_id", "string"),
+        ("artists", "string"),
+        ("artist_ids", "string"),
+        ("track_number", "int"),
+        ("disc_number", "int"),
+        ("explicit", "boolean"),
+        ("danceability", "double"),
+        ("energy", "double"),
+        ("key", "int"),
+        ("loudness", "double"),
+        ("mode", "int"),
+        ("speechiness", "double"),
+        ("acousticness", "double"),
+        ("instrumentalness", "double"),
+        ("liveness", "double"),
+        ("valence", "double"),
+        ("tempo", "double"),
+        ("duration_ms", "int"),
+        ("time_signature", "double"),
+        ("year", "int"),
+        ("release_date", "string"),
+    )
 )
 
-RAW_COLUMNS: tuple[str, ...] = tuple(f.name for f in RAW_SCHEMA.fields)
+RAW_COLUMNS: tuple[str, ...] = tuple(f.name for f in RAW_FIELDS)
+RAW_TYPES: dict[str, str] = {f.name: f.type for f in RAW_FIELDS}
 
 # Audio features that Spotify defines on [0, 1].
 UNIT_FEATURES: tuple[str, ...] = (
@@ -55,22 +70,34 @@ UNIT_FEATURES: tuple[str, ...] = (
 AUDIO_FEATURES: tuple[str, ...] = UNIT_FEATURES + ("loudness", "tempo", "duration_min")
 
 _DUCKDB_TYPES = {
-    T.StringType: "VARCHAR",
-    T.IntegerType: "INTEGER",
-    T.LongType: "BIGINT",
-    T.DoubleType: "DOUBLE",
-    T.BooleanType: "BOOLEAN",
-    T.DateType: "DATE",
+    "string": "VARCHAR",
+    "int": "INTEGER",
+    "bigint": "BIGINT",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
 }
 
 
-def duckdb_type(data_type: T.DataType) -> str:
-    """The DuckDB type name of a Spark type (arrays map to ``T[]``)."""
-    if isinstance(data_type, T.ArrayType):
-        return duckdb_type(data_type.elementType) + "[]"
-    return _DUCKDB_TYPES[type(data_type)]
+def element_type(kind: str) -> str | None:
+    """The element type of ``array<...>``, or None for a scalar type."""
+    if kind.startswith("array<") and kind.endswith(">"):
+        return kind[len("array<") : -1]
+    return None
 
 
-def duckdb_columns(schema: T.StructType = RAW_SCHEMA) -> dict[str, str]:
+def engine_type(kind: str, scalars: dict, array_of):
+    """An engine's type for a type name: ``scalars[kind]``, or ``array_of`` the element's type
+    for ``array<...>``. Each engine's code passes its own table (Spark's, Arrow's, DuckDB's)."""
+    element = element_type(kind)
+    return array_of(engine_type(element, scalars, array_of)) if element else scalars[kind]
+
+
+def duckdb_type(kind: str) -> str:
+    """The DuckDB type name of a type name (arrays map to ``T[]``)."""
+    return engine_type(kind, _DUCKDB_TYPES, lambda element: element + "[]")
+
+
+def duckdb_columns(schema: tuple[Field, ...] = RAW_FIELDS) -> dict[str, str]:
     """Column name -> DuckDB type, in schema order (for ``read_csv(columns=...)``)."""
-    return {f.name: duckdb_type(f.dataType) for f in schema.fields}
+    return {f.name: duckdb_type(f.type) for f in schema}

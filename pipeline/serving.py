@@ -18,8 +18,8 @@ import duckdb
 import pandas as pd
 
 from pipeline import catalogue
-from pipeline.parsing import sql_literal
 from pipeline.settings import SERVING_MEMORY_LIMIT
+from pipeline.sqltext import sql_literal
 
 
 class GoldMissingError(FileNotFoundError):

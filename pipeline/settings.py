@@ -101,6 +101,52 @@ def _size(name: str, default: str):
     return parse
 
 
+def local_cores(master: str) -> int | None:
+    """Cores a ``local[...]`` master uses, or None for a cluster master."""
+    match = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\d+)?\])?", master)
+    if not match:
+        return None
+    n = match.group(1)
+    return os.cpu_count() or 1 if n in (None, "*") else int(n)
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...], meaning: str):
+    """The value of variable ``name`` (or ``default``) when it is one of ``choices``."""
+
+    def parse():
+        raw = _env(name, default)
+        if raw in choices:
+            return raw
+        return Invalid(f"{name}={raw!r}: expected {meaning}")
+
+    return parse
+
+
+def _path(name: str, default: Path | None = None):
+    """The path in variable ``name``, or ``default``."""
+    return lambda: Path(raw) if (raw := _env(name, "")) else default
+
+
+REPO = Path(__file__).resolve().parents[1]
+# The real rows and the facts about the full file (never copied into the repo).
+REAL_DIR = REPO.parent / "shared" / "data" / "real"
+
+
+# Gradio and the Hugging Face hub stay off the network: set by :func:`go_offline` in every
+# process that imports gradio or gradio_client, before it does.
+OFFLINE_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "GRADIO_TELEMETRY_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+}
+
+
+def go_offline() -> None:
+    """Set :data:`OFFLINE_ENV` in this process (and the children it starts)."""
+    os.environ.update(OFFLINE_ENV)
+
+
 def _default_spark_conf() -> dict[str, str]:
     """Extra Spark conf from ``SPARK_CONF`` ("k=v,k2=v2"); empty by default."""
     raw = _env("SPARK_CONF", "")
@@ -127,8 +173,10 @@ def _java_mib(size: str) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """Paths, dataset size, seed and Spark settings for one run."""
+    """Every setting of a run, read from the environment and checked (see :meth:`check`),
+    in groups: paths and data, Spark, DuckDB, local clusters, the dashboard, the bench."""
 
+    # --- paths and the data set ---
     data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", "data")))
     raw_csv_override: Path | None = field(
         default_factory=lambda: Path(p) if (p := _env("RAW_CSV", "")) else None
@@ -136,13 +184,45 @@ class Settings:
     reports_dir: Path = field(default_factory=lambda: Path(_env("REPORTS_DIR", "reports")))
     rows: int = field(default_factory=_whole("ROWS", FULL_ROWS, 1, MAX_ROWS, "rows"))
     seed: int = field(default_factory=_whole("SEED", 42, 0, 2**32 - 1, "seed"))
+    # Generator processes (0: one per core). The bytes written do not depend on it.
+    generate_workers: int = field(
+        default_factory=_whole("GENERATE_WORKERS", 0, 0, 1024, "generate_workers")
+    )
+    # Bronze and silver are not published when more than this share of their input rows is
+    # quarantined or rejected (or when nothing is left): a whole-file problem, not bad rows.
+    max_bad_share: float = field(
+        default_factory=_number("MAX_BAD_SHARE", 0.05, 0, 1, "a share from 0 to 1 (0.05 is 5%)")
+    )
+    # The real sample rows and FACTS.md (tests that need them skip when it is absent).
+    real_dir: Path = field(default_factory=_path("SPOTIFY_REAL_DIR", REAL_DIR))
+
+    # --- Spark ---
     spark_master: str = field(default_factory=lambda: _env("SPARK_MASTER", "local[*]"))
     spark_remote: str = field(default_factory=lambda: _env("SPARK_REMOTE", ""))
     # The local Spark JVM's heap cap. Unset: each Spark step's own (DRIVER_MEMORY_BY_STEP).
     spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", ""))
     spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
-    dashboard_host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
-    dashboard_port: int = field(default_factory=_whole("PORT", 7860, 1, 65535, "dashboard_port"))
+
+    # --- DuckDB ---
+    # DuckDB's threads (0: as many as a local Spark master's cores, so the bench compares
+    # the engines at the same N; every core when Spark runs on a cluster).
+    duckdb_threads_setting: int = field(
+        default_factory=_whole("DUCKDB_THREADS", 0, 0, 1024, "duckdb_threads_setting")
+    )
+    # DuckDB's memory cap for the gold build and the "DuckDB direct" benchmarks, in DuckDB's
+    # units ("1GB", "512MB"). Past it, DuckDB spills to ``spill_dir``; the build's memory is
+    # bounded by this, not by the data.
+    duckdb_memory_limit: str = field(
+        default_factory=_size("DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)
+    )
+    # DuckDB's memory cap for each read-only connection serving gold (the dashboard and the
+    # bench open one per thread). Without it DuckDB's buffer pool may grow to 80% of RAM
+    # with gold's blocks, so the serving memory would grow with the data.
+    serving_memory_limit: str = field(
+        default_factory=_size("SERVING_MEMORY_LIMIT", SERVING_MEMORY_LIMIT)
+    )
+
+    # --- local clusters (make cluster-up, make connect-up) ---
     # Local clusters for `make cluster-up` / `make connect-up` (see pipeline.cluster). The
     # names match the environment variables Spark's own scripts use for the same things.
     cluster_dir: Path = field(default_factory=lambda: Path(_env("SPARK_CLUSTER_DIR", ".spark")))
@@ -168,30 +248,27 @@ class Settings:
         default_factory=lambda: _env("SPARK_CONNECT_MASTER", "local[2]")
     )
     cluster_timeout_s: float = field(default_factory=_number("SPARK_CLUSTER_TIMEOUT", 90, 1))
-    # Generator processes (0: one per core). The bytes written do not depend on it.
-    generate_workers: int = field(
-        default_factory=_whole("GENERATE_WORKERS", 0, 0, 1024, "generate_workers")
+
+    # --- the dashboard ---
+    dashboard_host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+    dashboard_port: int = field(default_factory=_whole("PORT", 7860, 1, 65535, "dashboard_port"))
+
+    # --- the benchmarks (bench/) ---
+    # Rounds: "" a full run; "1" the smoke run the tests use (fewer rounds); "large" the
+    # scale sweep from 50x up (one timed round of each slow variant).
+    bench_quick: str = field(
+        default_factory=_choice(
+            "BENCH_QUICK", "", ("", "1", "large"), "1 (fewer rounds), large, or nothing"
+        )
     )
-    # DuckDB's memory cap for the gold build and the "DuckDB direct" benchmarks, in DuckDB's
-    # units ("1GB", "512MB"). Past it, DuckDB spills to ``spill_dir``; the build's memory is
-    # bounded by this, not by the data.
-    duckdb_memory_limit: str = field(
-        default_factory=_size("DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)
+    # Rows the ETL bench (make bench-etl) generates and builds, in BENCH_DATA_DIR (default:
+    # a scratch folder).
+    bench_rows: int = field(
+        default_factory=_whole("BENCH_ROWS", FULL_ROWS, 1, MAX_ROWS, "bench_rows")
     )
-    # DuckDB's memory cap for each read-only connection serving gold (the dashboard and the
-    # bench open one per thread). Without it DuckDB's buffer pool may grow to 80% of RAM
-    # with gold's blocks, so the serving memory would grow with the data.
-    serving_memory_limit: str = field(
-        default_factory=_size("SERVING_MEMORY_LIMIT", SERVING_MEMORY_LIMIT)
-    )
-    # Bronze and silver are not published when more than this share of their input rows is
-    # quarantined or rejected (or when nothing is left): a whole-file problem, not bad rows.
-    max_bad_share: float = field(
-        default_factory=_number("MAX_BAD_SHARE", 0.05, 0, 1, "a share from 0 to 1 (0.05 is 5%)")
-    )
-    # Test hook only: seconds to sleep after each gold table (SPOTIFY_GOLD_PAUSE_S), so a
-    # test can kill a build mid-way.
-    gold_pause_s: float = field(default_factory=_number("SPOTIFY_GOLD_PAUSE_S", 0, 0))
+    bench_data_dir: Path | None = field(default_factory=_path("BENCH_DATA_DIR"))
+    # Where a bench run also writes its list of failed answer checks (JSON), for a caller.
+    bench_failures_file: Path | None = field(default_factory=_path("BENCH_FAILURES_FILE"))
 
     # --- derived paths (the data layout under DATA_DIR) ---
     @property
@@ -244,6 +321,19 @@ class Settings:
         if isinstance(value, Invalid):
             raise SettingsError(value.message)
         return value
+
+    @property
+    def duckdb_threads(self) -> int:
+        """Threads every DuckDB connection uses (DUCKDB_THREADS, or see its default)."""
+        return self.duckdb_threads_setting or local_cores(self.spark_master) or os.cpu_count() or 1
+
+    def check(self, *names: str) -> Settings:
+        """These settings, once the named ones are known to be valid (raises
+        :class:`SettingsError` naming the first bad variable). A command checks the ones it
+        uses, and only those."""
+        for name in names:
+            getattr(self, name)
+        return self
 
     def driver_memory(self) -> str:
         """The Spark driver heap this session asks for."""

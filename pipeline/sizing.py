@@ -3,7 +3,7 @@
 Bytes per row were measured on the generated stand-in at 1.2M and 12M rows (this version):
 the CSV 280, bronze 84, silver 92 and gold 212 bytes a row. Publishing keeps the
 previous version of each layer beside the new one (:data:`pipeline.publish.KEEP_PREVIOUS`),
-so a rebuild needs the layers twice. DuckDB's spill (:mod:`pipeline.gold`) peaked at 3.9 GB
+so a rebuild needs the layers twice. DuckDB's spill (:mod:`pipeline.layers.gold`) peaked at 3.9 GB
 for 12M rows (its sorts, joins and the work tables past the memory cap): 320 bytes a row.
 """
 

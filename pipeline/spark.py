@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import re
 import shutil
 import sys
 import time
@@ -19,10 +18,12 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from pipeline import publish
 from pipeline.failures import spark_log
-from pipeline.settings import Settings
+from pipeline.schema import RAW_FIELDS, Field, engine_type
+from pipeline.settings import Settings, local_cores
 
 LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
 # HotSpot's JIT defaults suit long-running servers; a layer is a short, cold batch. On 2
@@ -49,14 +50,27 @@ BATCH_JIT_OPTIONS = (
 # beside another job). SPARK_DRIVER_MEMORY stays the cap.
 DRIVER_GC_OPTIONS = ("-XX:GCTimeRatio=4",)
 
+_SPARK_TYPES = {
+    "string": T.StringType(),
+    "int": T.IntegerType(),
+    "bigint": T.LongType(),
+    "double": T.DoubleType(),
+    "boolean": T.BooleanType(),
+    "date": T.DateType(),
+}
 
-def local_cores(master: str) -> int | None:
-    """Cores a ``local[...]`` master uses, or None for a cluster master."""
-    match = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\d+)?\])?", master)
-    if not match:
-        return None
-    n = match.group(1)
-    return os.cpu_count() or 1 if n in (None, "*") else int(n)
+
+def spark_type(kind: str) -> T.DataType:
+    """The Spark type of a :mod:`pipeline.schema` type name."""
+    return engine_type(kind, _SPARK_TYPES, T.ArrayType)
+
+
+def spark_schema(fields: tuple[Field, ...]) -> T.StructType:
+    """A Spark ``StructType`` of neutral fields, in their order."""
+    return T.StructType([T.StructField(f.name, spark_type(f.type), f.nullable) for f in fields])
+
+
+RAW_SCHEMA = spark_schema(RAW_FIELDS)  # how Spark reads the CSV
 
 
 def is_connect(settings: Settings) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.launcher import start_dashboard
-from pipeline.settings import Settings
+from pipeline.settings import Settings, go_offline
 
 # `make test` exports the Make variables; tests choose their own paths and sizes, so none
 # may leak in (a RAW_CSV inherited from make would point every run at one shared file).
@@ -16,9 +16,11 @@ for _name in ("DATA_DIR", "RAW_CSV", "ROWS", "SEED", "SPARK_MASTER", "SPARK_REMO
               "REPORTS_DIR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "HOST", "PORT"):  # fmt: skip
     os.environ.pop(_name, None)
 
+go_offline()  # before any test imports gradio or gradio_client
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_CSV = REPO / "tests" / "fixtures" / "tricky_tracks.csv"
-REAL_DIR = Path(os.environ.get("SPOTIFY_REAL_DIR", REPO.parent / "shared" / "data" / "real"))
+REAL_DIR = Settings().real_dir
 REAL_SAMPLE = REAL_DIR / "tracks_features_sample.csv"
 TEST_MASTER = "local[2]"
 
@@ -85,8 +87,8 @@ def real_sample() -> Path:
 @pytest.fixture(scope="session")
 def fixture_layers(spark, tmp_path_factory):
     """Bronze and silver built once from the hand-written tricky-case fixture."""
-    from pipeline.bronze import build_bronze
-    from pipeline.silver import build_silver
+    from pipeline.layers.bronze import build_bronze
+    from pipeline.layers.silver import build_silver
 
     settings = settings_for(tmp_path_factory.mktemp("fixture"), FIXTURE_CSV)
     return settings, build_bronze(spark, settings), build_silver(spark, settings)
@@ -95,8 +97,8 @@ def fixture_layers(spark, tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_layers(spark, real_sample, tmp_path_factory):
     """Bronze and silver built once from the real sample."""
-    from pipeline.bronze import build_bronze
-    from pipeline.silver import build_silver
+    from pipeline.layers.bronze import build_bronze
+    from pipeline.layers.silver import build_silver
 
     settings = settings_for(tmp_path_factory.mktemp("real"), real_sample)
     return settings, build_bronze(spark, settings), build_silver(spark, settings)
@@ -121,11 +123,11 @@ NAMESAKE_ROWS = "".join(
 def gold_layers(spark, tmp_path_factory):
     """All layers (generated 6,000 rows and the namesakes) plus gold; the silver views
     registered in Spark."""
-    from pipeline.bronze import build_bronze
     from pipeline.direct import register_silver_views
     from pipeline.generate import generate_csv
-    from pipeline.gold import build_gold
-    from pipeline.silver import build_silver
+    from pipeline.layers.bronze import build_bronze
+    from pipeline.layers.gold import build_gold
+    from pipeline.layers.silver import build_silver
 
     data = tmp_path_factory.mktemp("gold")
     settings = settings_for(data, data / "raw" / "tracks_features.csv")
@@ -144,7 +146,7 @@ def dashboard(gold_layers, tmp_path_factory):
     """The dashboard over the small gold, with a data-quality report and bench results."""
     import shutil
 
-    from pipeline.quality import write_report
+    from pipeline.layers.quality import write_report
 
     reports = tmp_path_factory.mktemp("dash_reports")
     write_report(gold_layers.with_overrides(reports_dir=reports))
@@ -160,7 +162,6 @@ def dashboard(gold_layers, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def gradio_client(dashboard):
-    os.environ["HF_HUB_OFFLINE"] = "1"
     from gradio_client import Client
 
     return Client(dashboard, verbose=False)

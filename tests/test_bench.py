@@ -12,18 +12,18 @@ import sys
 
 import pytest
 
-from bench import policy, report
+from bench import policy, report, results
 from pipeline.catalogue import CATALOGUE
 from tests.conftest import FIXTURE_CSV, REPO, TEST_MASTER
 
 
 def test_ratio_and_geomean_by_hand():
-    assert report.ratio(0.010, 0.010) == 1.0
-    assert report.ratio(0.090, 0.010) == pytest.approx(5.0)  # (90 + 10) / (10 + 10)
-    assert report.ratio(0.0001, 0.0) == pytest.approx(1.01)  # sub-ms noise stays near 1
-    assert report.geomean([1.0, 4.0]) == pytest.approx(2.0)
-    assert report.geomean([2.0, 8.0, 4.0]) == pytest.approx(4.0)
-    assert math.isnan(report.geomean([]))
+    assert results.ratio(0.010, 0.010) == 1.0
+    assert results.ratio(0.090, 0.010) == pytest.approx(5.0)  # (90 + 10) / (10 + 10)
+    assert results.ratio(0.0001, 0.0) == pytest.approx(1.01)  # sub-ms noise stays near 1
+    assert results.geomean([1.0, 4.0]) == pytest.approx(2.0)
+    assert results.geomean([2.0, 8.0, 4.0]) == pytest.approx(4.0)
+    assert math.isnan(results.geomean([]))
 
 
 def test_p95_by_hand():
@@ -46,10 +46,10 @@ def test_wait_for_quiet_cpu_waits_while_busy_and_stops_at_its_limit(monkeypatch,
 
 
 def test_time_display_by_hand():
-    assert report.fmt_s(0.000_512) == "512 µs"
-    assert report.fmt_s(0.0123) == "12.3 ms"
-    assert report.fmt_s(2.5) == "2.50 s"
-    assert report.fmt_s(None) == "–"
+    assert results.fmt_s(0.000_512) == "512 µs"
+    assert results.fmt_s(0.0123) == "12.3 ms"
+    assert results.fmt_s(2.5) == "2.50 s"
+    assert results.fmt_s(None) == "–"
 
 
 def _result(medians: dict[str, float]) -> dict:
@@ -62,8 +62,8 @@ def _result(medians: dict[str, float]) -> dict:
     }  # fmt: skip
 
 
-def _etl(query: str, median: float, **info) -> report.Row:
-    return report.Row(query, "etl", "etl", "", "", median, 0.0, median, 1, None,
+def _etl(query: str, median: float, **info) -> results.Row:
+    return results.Row(query, "etl", "etl", "", "", median, 0.0, median, 1, None,
                       {"query": query, **info})  # fmt: skip
 
 
@@ -86,9 +86,9 @@ def test_etl_table_puts_duckdb_silver_beside_spark_total():
 def test_regression_flag_by_hand():
     before = _result({"a": 1.0, "b": 1.0, "c": 1.0})
     after = _result({"a": 1.19, "b": 1.21, "c": 0.5})
-    flags = {c["benchmark"]: c["regressed"] for c in report.compare(after, before)}
+    flags = {c["benchmark"]: c["regressed"] for c in results.compare(after, before)}
     assert flags == {"a": False, "b": True, "c": False}
-    assert report.compare(after, None) == []
+    assert results.compare(after, None) == []
 
 
 ROWS = 4000
@@ -273,6 +273,22 @@ def test_a_subset_run_writes_its_own_files_and_keeps_the_full_run(bench_run, tmp
         assert proc.returncode == 2 and named in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_bench_scale_on_a_fresh_data_dir_measures_every_step(tmp_path, slow_run, jvm):
+    """``make bench-scale`` on a DATA_DIR and REPORTS_DIR that hold nothing: every step at
+    the one scale asked for is measured (seconds and peak memory), its benchmark subset
+    answered every check, and scale.md and scale.html are written."""
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    proc = _make("bench-scale", data, reports, SCALES="1")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    result = json.loads((reports / "scale.json").read_text())
+    (run,) = result["runs"]
+    assert run["rows"] == ROWS and not run["bench_failures"]
+    for step in ("generate", "bronze", "silver", "gold", "report", "bench"):
+        assert run["steps"][step]["seconds"] > 0 and run["steps"][step]["peak_rss_bytes"] > 0
+    assert {b["variant"] for b in run["benchmarks"]} >= {"duckdb_gold", "spark_hot"}
+    assert (reports / "scale.md").stat().st_size and (reports / "scale.html").stat().st_size
+
+
 def test_bench_compare_flags_a_slower_run(bench_run, tmp_path):
     _, reports, result = bench_run
     bench_dir = tmp_path / "benchmarks"
@@ -284,9 +300,10 @@ def test_bench_compare_flags_a_slower_run(bench_run, tmp_path):
         b["extra_info"].pop("cold_s", None)
     (bench_dir / "20000101T000000Z.json").write_text(json.dumps(faster))
     shutil.copy(reports / "benchmarks" / "latest.json", bench_dir / "latest.json")
+    proc = _make("bench-compare", tmp_path / "no-data-here", tmp_path)
+    assert proc.returncode != 0 and "SLOWER" in proc.stdout
     run = [sys.executable, "-m", "bench.report", "--reports-dir", str(tmp_path), "--compare"]
-    proc = subprocess.run(run, cwd=REPO, capture_output=True, text=True)
-    assert proc.returncode == 1 and "SLOWER" in proc.stdout
+    assert subprocess.run(run, cwd=REPO, capture_output=True).returncode == 1
 
 
 def test_wrong_query_form_is_reported_as_failure(bench_run, tmp_path):
@@ -311,9 +328,15 @@ def test_wrong_query_form_is_reported_as_failure(bench_run, tmp_path):
 
 
 def test_spark_floor_times_both_copies_in_a_fresh_process(tmp_path, jvm):
-    """bench.spark_floor (bench-etl's last step) runs on its own and cleans up after itself."""
+    """bench.references.spark_floor (bench-etl's last step) runs alone and cleans up."""
     env = {**os.environ, "SPARK_MASTER": TEST_MASTER}
-    cmd = [sys.executable, "-m", "bench.spark_floor", str(FIXTURE_CSV), str(tmp_path / "x")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.references.spark_floor",
+        str(FIXTURE_CSV),
+        str(tmp_path / "x"),
+    ]
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     floor = json.loads(proc.stdout.strip().splitlines()[-1])

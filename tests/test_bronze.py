@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from pipeline.bronze import InputError, build_bronze, classify_malformed, scan_file
+from pipeline.layers.bronze import build_bronze
+from pipeline.layers.bronze_contract import InputError, classify_malformed, scan_file
 from pipeline.manifest import read_manifest
-from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
+from pipeline.schema import RAW_COLUMNS
+from pipeline.spark import RAW_SCHEMA
 from tests.conftest import FIXTURE_CSV, settings_for
 
 HEADER = FIXTURE_CSV.read_text(encoding="utf-8").splitlines()[0]

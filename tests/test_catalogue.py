@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.catalogue import CATALOGUE, QUERIES, TREND_FEATURES, compare_frames
+from pipeline.catalogue import CATALOGUE, QUERIES, TREND_FEATURES
+from pipeline.compare import compare_frames
 from pipeline.direct import run_spark
 from pipeline.serving import GoldReader
 
@@ -90,7 +91,7 @@ def test_duckdb_direct_on_silver_agrees(gold_layers, reader, cases):
     ``duckdb_silver`` form) give gold's answers: the bench times them side by side."""
     import duckdb
 
-    from pipeline.gold import silver_views
+    from pipeline.layers.gold import silver_views
 
     con = duckdb.connect()
     silver_views(con, gold_layers)

@@ -30,7 +30,7 @@ def test_overview(gradio_client):
 
 
 def test_insights_are_the_reports_findings(gradio_client, dashboard):
-    from pipeline import insights
+    from pipeline.layers import insights
 
     out = _call(gradio_client, "/insights")
     assert len(out) == 4 * len(insights.LINKS) + 1 and "findings computed" in out[-1]

@@ -6,7 +6,7 @@ import statistics
 import threading
 import time
 
-from pipeline.gold import build_gold
+from pipeline.layers.gold import build_gold
 
 CLIENTS = 20
 SECONDS = 30

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from pipeline.gold import EXPECTED_TABLES
+from pipeline.layers.gold import EXPECTED_TABLES
 from pipeline.manifest import read_manifest
 from tests.conftest import REPO, TEST_MASTER
 

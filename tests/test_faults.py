@@ -21,12 +21,13 @@ from pathlib import Path
 import pytest
 
 from pipeline import publish
-from pipeline.bronze import InputError, build_bronze
 from pipeline.generate import generate_csv
-from pipeline.gold import build_gold
+from pipeline.layers.bronze import build_bronze
+from pipeline.layers.bronze_contract import InputError
+from pipeline.layers.gold import build_gold
+from pipeline.layers.silver import build_silver
 from pipeline.manifest import read_manifest
 from pipeline.publish import LayerBusyError, NotPublishedError
-from pipeline.silver import build_silver
 from tests.conftest import REPO, TEST_MASTER, settings_for
 
 ROWS = 20_000
@@ -264,8 +265,9 @@ def _catch(fn, *args):
 def test_a_second_build_of_a_layer_stops_at_once(built, tmp_path):
     """Two gold builds on one DATA_DIR: the second names the first and changes nothing."""
     build_gold(built, verbose=False)
-    env = {**os.environ, "DATA_DIR": str(built.data_dir), "SPOTIFY_GOLD_PAUSE_S": "3"}
-    first = subprocess.Popen([sys.executable, "-m", "pipeline", "gold"], cwd=REPO, env=env,
+    env = {**os.environ, "DATA_DIR": str(built.data_dir)}
+    slow_gold = [sys.executable, "-m", "tests.slow_gold", "3", "gold"]
+    first = subprocess.Popen(slow_gold, cwd=REPO, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     for line in first.stdout:
         if "[gold]   " in line:  # a table is built: the lock is held

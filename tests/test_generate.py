@@ -22,7 +22,6 @@ import ast
 import csv
 import hashlib
 import io
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -32,8 +31,18 @@ import pandas as pd
 import pytest
 
 from pipeline import generate as gen
-from pipeline.generate import GenerateResult, generate_csv, generate_frame, pandas_roundtrip
-from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA
+from pipeline.generate import (
+    GenerateResult,
+    floats,
+    generate_csv,
+    generate_frame,
+    pandas_roundtrip,
+    targets,
+)
+from pipeline.generate.catalogue import Catalogue
+from pipeline.generate.csvout import Table
+from pipeline.schema import RAW_COLUMNS, RAW_TYPES
+from tests.conftest import REAL_DIR
 
 ROWS = 60_000
 SEED = 1234
@@ -67,15 +76,8 @@ FACTS_DESCRIBE = {
 }
 
 
-def real_dir() -> Path:
-    env = os.environ.get("SPOTIFY_REAL_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "shared/data/real"
-
-
 def real_sample_path() -> Path:
-    p = real_dir() / REAL_FILE
+    p = REAL_DIR / REAL_FILE
     if not p.is_file():
         pytest.skip(f"real sample not available at {p} (set SPOTIFY_REAL_DIR to its folder)")
     return p
@@ -127,16 +129,15 @@ def test_utf8_lf_no_bom(sample):
 
 
 def test_every_field_parses_under_raw_schema(sample):
-    kinds = {f.name: type(f.dataType).__name__ for f in RAW_SCHEMA.fields}
     for row in sample["rows"]:
         for name, value in zip(RAW_COLUMNS, row, strict=True):
             assert value != "", name
-            kind = kinds[name]
-            if kind in ("IntegerType", "LongType"):
+            kind = RAW_TYPES[name]
+            if kind in ("int", "bigint"):
                 assert INT_RE.match(value), (name, value)
-            elif kind == "DoubleType":
+            elif kind == "double":
                 assert repr(float(value)) == value, (name, value)  # pandas/Python repr form
-            elif kind == "BooleanType":
+            elif kind == "boolean":
                 assert value in ("True", "False"), (name, value)
         for c in ("id", "album_id"):
             assert BASE62.match(row[RAW_COLUMNS.index(c)])
@@ -254,7 +255,7 @@ def test_explicit_share_rises_by_year_as_in_the_full_file(block):
 def test_unprintable_names_at_the_real_rate_and_parsed(block):
     """About 1 row in 3,500 carries a name with a character repr() escapes (FACTS 14: 1 in
     3,847 at 1.2M rows here); every list parses exactly as Python reads it."""
-    from pipeline.parsing import parse_artist_list
+    from pipeline.layers.parsing import parse_artist_list
 
     artists = block["artists"]
     escaped = artists[artists.str.contains(r"\\[xuUt]", regex=True)]
@@ -265,12 +266,12 @@ def test_unprintable_names_at_the_real_rate_and_parsed(block):
 
 def test_every_kind_of_unprintable_name_occurs():
     """A large pool (a 2M-row block's) has every kind, each placed as declared."""
-    cat = gen._Catalogue(2_000_000, (3,))
+    cat = Catalogue(2_000_000, (3,))
     cat.make_artists(max(4, cat.plan()[2] // 10))
     marked = [n for n in cat.a_name if not n.isprintable()]
-    for char, _ in gen.UNPRINTABLE:
+    for char, _ in targets.UNPRINTABLE:
         assert any(char in name for name in marked), repr(char)
-    assert all(name.isprintable() for name in cat.a_name[: gen.HEAD_ARTISTS])
+    assert all(name.isprintable() for name in cat.a_name[: targets.HEAD_ARTISTS])
     escapes = "".join(repr(marked))
     for kind in (r"\x", r"\u", r"\U", r"\t"):
         assert kind in escapes, kind
@@ -533,7 +534,7 @@ def test_atomic_write_cleans_up_on_error(tmp_path, monkeypatch):
         yield "partial\n"
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(gen._Table, "lines", boom)
+    monkeypatch.setattr(Table, "lines", boom)
     with pytest.raises(RuntimeError):
         generate_csv(target, 10, 1)
     assert not target.exists()
@@ -561,7 +562,7 @@ def test_real_float_artifacts_are_three_legacy_pandas_roundtrips(real_rows):
         i = RAW_COLUMNS.index(col)
         text = [r[i] for r in real_rows]
         vals = np.array([float(s) for s in text])
-        clean = gen._dec3(vals) if col in ("loudness", "tempo") else gen._sig3(vals)
+        clean = floats.dec3(vals) if col in ("loudness", "tempo") else floats.sig3(vals)
         out = [repr(v) for v in pandas_roundtrip(clean).tolist()]
         assert out == text, col
 

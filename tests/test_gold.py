@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from pipeline.catalogue import ParamError
-from pipeline.gold import EXPECTED_TABLES, build_gold
+from pipeline.layers.gold import EXPECTED_TABLES, build_gold
 from pipeline.manifest import read_manifest
 from pipeline.serving import GoldMissingError, GoldReader
 from tests.conftest import REPO
@@ -91,7 +91,7 @@ def test_missing_gold_says_what_to_run(tmp_path):
 
 
 def test_failed_build_leaves_previous_gold(gold_layers, monkeypatch):
-    import pipeline.gold as gold
+    import pipeline.layers.gold as gold
 
     reader = GoldReader(gold_layers.gold_db)
     inode = os.stat(gold_layers.gold_db).st_ino
@@ -105,11 +105,10 @@ def test_failed_build_leaves_previous_gold(gold_layers, monkeypatch):
     assert not list(gold_layers.gold_db.parent.glob(".spotify.duckdb.tmp-*"))
 
 
-def _gold_env(settings, pause: float) -> dict[str, str]:
+def _gold_env(settings) -> dict[str, str]:
     return {
         **os.environ,
         "DATA_DIR": str(settings.data_dir),
-        "SPOTIFY_GOLD_PAUSE_S": str(pause),
         "SPARK_MASTER": "local[2]",
     }
 
@@ -119,9 +118,9 @@ def test_killed_build_keeps_old_gold_serving(gold_layers):
     inode = os.stat(gold_layers.gold_db).st_ino
     expected = reader.run("year_trends").frame
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "gold"],
+        [sys.executable, "-m", "tests.slow_gold", "5", "gold"],
         cwd=REPO,
-        env=_gold_env(gold_layers, pause=5),
+        env=_gold_env(gold_layers),
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -143,9 +142,9 @@ def test_ctrl_c_stops_the_build_cleanly(gold_layers):
     reader = GoldReader(gold_layers.gold_db)
     before = reader.build_info()["build_id"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "gold"],
+        [sys.executable, "-m", "tests.slow_gold", "5", "gold"],
         cwd=REPO,
-        env=_gold_env(gold_layers, pause=5),
+        env=_gold_env(gold_layers),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -195,7 +194,7 @@ def test_quality_report_counts_and_shows_possible_duplicates(gold_layers, tmp_pa
     shown with examples; the count matches pandas on silver."""
     import pandas as pd
 
-    from pipeline.quality import REPORT_MD, write_report
+    from pipeline.layers.quality import REPORT_MD, write_report
 
     report = write_report(gold_layers.with_overrides(reports_dir=tmp_path))
     silver = pd.read_parquet(gold_layers.silver_dir.resolve() / "tracks")

@@ -12,8 +12,8 @@ import zipfile
 import pytest
 from pyspark.sql import functions as F
 
-from pipeline.bronze import build_bronze
 from pipeline.generate import generate_csv
+from pipeline.layers.bronze import build_bronze
 from pipeline.manifest import read_manifest
 from pipeline.schema import RAW_COLUMNS
 from pipeline.unpack import MEMBER, resolve_input
@@ -65,7 +65,7 @@ def _cli(*args, data):
                           capture_output=True, text=True, timeout=600)  # fmt: skip
 
 
-def test_zip_download_is_unpacked_once_and_built(csv_path, tmp_path):
+def test_zip_download_is_unpacked_once_and_built(csv_path, tmp_path, jvm):
     """bronze --input archive.zip: unpacked to DATA_DIR/raw once, every row in bronze."""
     archive = tmp_path / "archive.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:

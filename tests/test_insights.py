@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import insights
 from pipeline.catalogue import REMASTER_PATTERN
-from pipeline.gold import build_gold
+from pipeline.layers import insights
+from pipeline.layers.gold import build_gold
 from pipeline.serving import GoldReader
 
 

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from pipeline.parsing import (
+from pipeline.layers.parsing import (
     parse_artist_list,
     parse_release_date,
     spark_artist_list,

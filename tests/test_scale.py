@@ -19,11 +19,11 @@ import duckdb
 import pytest
 
 from pipeline import generate, records, sizing
-from pipeline.bronze import build_bronze
 from pipeline.catalogue import ARTIST_FEATURES
-from pipeline.gold import TABLES, GoldBuildError, MemoryPlan, build_gold, sort_runs
+from pipeline.layers.bronze import build_bronze
+from pipeline.layers.gold import TABLES, GoldBuildError, MemoryPlan, build_gold, sort_runs
+from pipeline.layers.silver import build_silver
 from pipeline.manifest import read_manifest
-from pipeline.silver import build_silver
 from tests.conftest import FIXTURE_CSV, REPO, settings_for
 
 # --- generator -------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def test_gold_past_its_cap_fails_with_one_line_and_leaves_nothing(gold_layers, t
 def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
     """One year holding more rows than a run is sorted in ranges of names (NULLs last), and
     the stored order is the single sort's, ties included."""
-    from pipeline.gold import Relation, _create, _ranges
+    from pipeline.layers.gold import Relation, _create, _ranges
 
     con = duckdb.connect()
     letter = "chr(CAST(65 + (i * 7) % 26 AS INTEGER)) || (i % 5)"
@@ -163,7 +163,7 @@ def test_a_key_bigger_than_a_run_is_cut_by_the_next_column():
 def test_a_table_without_runs_is_stored_in_ranges_of_its_leading_column():
     """artist_stats' way: no run column, so the rows are inserted in ranges of the leading
     column of its order (NULLs last), each sort holding about ``sort_rows``."""
-    from pipeline.gold import Relation, _create
+    from pipeline.layers.gold import Relation, _create
 
     con = duckdb.connect()
     con.execute("""CREATE TEMP TABLE t AS SELECT CASE WHEN i % 13 = 0 THEN NULL
@@ -179,7 +179,7 @@ def test_a_table_without_runs_is_stored_in_ranges_of_its_leading_column():
 
 
 def test_large_silver_builds_one_statement_at_a_time_and_joins_in_buckets(gold_layers):
-    from pipeline.gold import BUILD_CURSORS
+    from pipeline.layers.gold import BUILD_CURSORS
 
     one_gb = gold_layers.with_overrides(duckdb_memory_limit="1GB")
     assert MemoryPlan.of(1_204_025, one_gb) == MemoryPlan(1_953_125, 1, BUILD_CURSORS)
@@ -194,7 +194,7 @@ def test_every_statement_names_the_work_tables_it_reads():
     statement that read one without naming it could find it gone."""
     import re
 
-    from pipeline.gold import HELPERS, _build_steps, _drop_helpers
+    from pipeline.layers.gold import HELPERS, _build_steps, _drop_helpers
 
     names = [helper.name for helper in HELPERS]
     for relation in (*HELPERS, *TABLES):
@@ -213,7 +213,7 @@ def test_scattered_buckets_give_the_unbucketed_artist_tables(tmp_path):
     """artist_tracks and artist_aggregates built in 4 buckets from scattered helpers hold
     exactly the rows of the one-bucket build (each (artist, track) once), and every scattered
     helper is written once, a Parquet folder per bucket."""
-    from pipeline.gold import HELPERS, _create
+    from pipeline.layers.gold import HELPERS, _create
 
     names = ("artist_pairs", "track_figures", "artist_tracks", "artist_aggregates")
     chain = [r for r in HELPERS if r.name in names]

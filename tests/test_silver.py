@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
-from pipeline import silver
-from pipeline.bronze import ORDER
+from pipeline.layers import silver
+from pipeline.layers.bronze_contract import ORDER
+from pipeline.layers.parsing import parse_artist_list
+from pipeline.layers.silver import TRACK_COLUMNS, build_silver
 from pipeline.manifest import read_manifest
-from pipeline.parsing import parse_artist_list
-from pipeline.silver import TRACK_COLUMNS, build_silver
 from tests.conftest import settings_for
 
 
@@ -162,7 +162,7 @@ def test_real_sample_silver(real_layers, spark, real_sample):
 
 
 def test_failed_build_keeps_previous_silver(spark, tmp_path):
-    from pipeline.bronze import build_bronze
+    from pipeline.layers.bronze import build_bronze
     from tests.conftest import FIXTURE_CSV
 
     settings = settings_for(tmp_path / "data", FIXTURE_CSV)

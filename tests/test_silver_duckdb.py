@@ -9,19 +9,22 @@ import duckdb
 import pytest
 from pyspark.sql import functions as F
 
-from pipeline import silver, silver_duckdb
-from pipeline.bronze import InputError, build_bronze
+from bench.references import silver_duckdb
+from bench.references.silver_duckdb import build_silver_duckdb, reject_rules_sql
+from pipeline.compare import silver_fingerprint
 from pipeline.generate import generate_csv
-from pipeline.manifest import read_manifest
-from pipeline.parsing import (
+from pipeline.layers import silver
+from pipeline.layers.bronze import build_bronze
+from pipeline.layers.bronze_contract import InputError
+from pipeline.layers.parsing import (
     duckdb_artist_list_sql,
     duckdb_release_date_sql,
     duckdb_release_precision_sql,
     parse_artist_list,
     parse_release_date,
 )
-from pipeline.silver import TRACK_COLUMNS, build_silver
-from pipeline.silver_duckdb import build_silver_duckdb, fingerprint, reject_rules_sql
+from pipeline.layers.silver import TRACK_COLUMNS, build_silver
+from pipeline.manifest import read_manifest
 from tests.conftest import FIXTURE_CSV, settings_for
 from tests.test_bronze import GOOD, HEADER, QUARANTINE_CASES, _swap
 from tests.test_parsing import (
@@ -116,7 +119,7 @@ def _assert_same_silver(spark_silver: Path, duck_silver: Path) -> None:
         assert len(got[table]) == len(rows), table
         for want, have in zip(rows, got[table], strict=True):
             assert all(map(_same_value, want, have)), f"{table}: {want} != {have}"
-    assert fingerprint(spark_silver) == fingerprint(duck_silver)
+    assert silver_fingerprint(spark_silver) == silver_fingerprint(duck_silver)
 
 
 def _assert_same_counts(result, settings) -> None:

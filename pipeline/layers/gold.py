@@ -52,12 +52,11 @@ from pipeline.catalogue import (
     sd_columns,
 )
 from pipeline.manifest import MANIFEST_NAME, read_manifest
-from pipeline.parsing import sql_literal
 from pipeline.publish import pid_alive
 from pipeline.schema import AUDIO_FEATURES
 from pipeline.settings import Settings, parse_bytes
-from pipeline.spark import local_cores
 from pipeline.sqlgraph import Step, run_steps
+from pipeline.sqltext import sql_literal
 
 
 class GoldBuildError(RuntimeError):
@@ -818,7 +817,7 @@ def out_of_memory(what: str, settings: Settings, exc: Exception) -> str:
 
 def _build_file(con, tmp, silver, manifest, manifest_sha, settings, spill, start, verbose):
     """Build and validate the new file at ``tmp``, and close it; return rows per table."""
-    threads = local_cores(settings.spark_master) or os.cpu_count() or 1
+    threads = settings.duckdb_threads
     path = sql_literal(str(tmp))  # from settings, never from a user
     con.execute(f"ATTACH {path} AS gold (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
     # Silver and the helpers, never written to a file. The buffer manager keeps their blocks
@@ -834,8 +833,6 @@ def _build_file(con, tmp, silver, manifest, manifest_sha, settings, spill, start
     def done(name: str, seconds: float) -> None:
         if verbose:
             print(f"[gold]   {name}: {seconds:.2f}s", flush=True)
-        if settings.gold_pause_s:  # test hook: widen the window for a kill test
-            time.sleep(settings.gold_pause_s)
 
     plan = MemoryPlan.of(manifest["rows_out"], settings, spill / "buckets")
     run_steps(con, _build_steps(silver, plan), plan.cursors, done, prepare=_use_work)

@@ -2,7 +2,7 @@
 
 Run in a fresh process (a cold JVM, like the layers in ``make bench-etl``), with the same
 session factory, bronze's CSV options (less the corrupt-record column) and split size, and
-silver's repartitioning by year (:func:`pipeline.silver.year_partition_key`):
+silver's repartitioning by year (:func:`pipeline.layers.silver.year_partition_key`):
 
 * bronze floor: the CSV read under the strict schema and written as Parquet (bronze's
   codec); no corrupt-record column, quarantine, ingest order, counts or manifest;
@@ -10,7 +10,7 @@ silver's repartitioning by year (:func:`pipeline.silver.year_partition_key`):
   one writer task per core; no parsing, rules, rejects, track_artists or manifest.
 
 What the layers take beyond these is the price of their contracts. Prints one JSON line.
-Usage: ``python -m bench.spark_floor CSV SCRATCH_DIR``.
+Usage: ``python -m bench.references.spark_floor CSV SCRATCH_DIR``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 
 from bench.conftest import bench_settings
-from pipeline.bronze import BRONZE_CODEC, READ_OPTIONS, split_conf
-from pipeline.schema import RAW_SCHEMA
-from pipeline.silver import year_partition_key
-from pipeline.spark import conf_override, engine_cores, timed_spark
+from pipeline.layers.bronze import BRONZE_CODEC, READ_OPTIONS, split_conf
+from pipeline.layers.silver import year_partition_key
+from pipeline.spark import RAW_SCHEMA, conf_override, engine_cores, timed_spark
 
 
 def main(argv: list[str]) -> None:

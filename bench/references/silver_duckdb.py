@@ -10,17 +10,18 @@ data lines, counted independently, as bronze does)
   DuckDB would accept ``1999.5`` or ``1e3`` as an integer and ``t`` or ``1`` as a boolean.
 * Quarantine (``_quarantine/``; bronze's columns and reasons): lines DuckDB's reader rejects
   (collected with ``store_rejects``), and rows with an empty field or a value Spark would
-  not parse. Reasons come from :func:`pipeline.bronze.classify_malformed` on the raw line.
+  not parse. Reasons come from :func:`pipeline.layers.bronze_contract.classify_malformed`
+  on the raw line.
 * Blank lines (empty or only whitespace) are skipped, as Spark's reader skips them and
-  bronze counts them (:func:`pipeline.bronze.is_blank`).
+  bronze counts them (:func:`pipeline.layers.bronze_contract.is_blank`).
 * File order: rows are loaded into a table with insertion order preserved, so its ``rowid``
   plays bronze's ``_ingest_order``; a duplicate ``id`` keeps its first row.
 * Unterminated quotes: DuckDB lets a quoted field run over newlines; Spark reads line by
   line. When the counts show that a field did, the lines with an odd number of ``"`` are
   quarantined and the rest is read again.
-* Rules (:func:`reject_rules_sql`, the order of :func:`pipeline.silver.reject_rules`),
+* Rules (:func:`reject_rules_sql`, the order of :func:`pipeline.layers.silver.reject_rules`),
   derived columns and layout (``tracks/year=YYYY/``, ``track_artists/``, ``_rejects/``,
-  zstd) are silver's; the parsers are the DuckDB forms in :mod:`pipeline.parsing`.
+  zstd) are silver's; the parsers are the DuckDB forms in :mod:`pipeline.layers.parsing`.
 
 Known differences, on input that neither the real nor the generated file contains (the
 tests pin the spellings on which the two agree):
@@ -40,9 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from pyspark.sql import types as T
 
-from pipeline.bronze import (
+from pipeline.layers.bronze_contract import (
     ORDER,
     QUARANTINE_SCHEMA,
     FileScan,
@@ -53,23 +53,24 @@ from pipeline.bronze import (
     reason_counts,
     scan_file,
 )
-from pipeline.manifest import dir_bytes
-from pipeline.parsing import (
+from pipeline.layers.parsing import (
     duckdb_artist_list_sql,
     duckdb_release_date_sql,
     duckdb_release_precision_sql,
-    sql_literal,
 )
-from pipeline.records import write_records
-from pipeline.schema import RAW_COLUMNS, RAW_SCHEMA, UNIT_FEATURES, duckdb_columns
-from pipeline.silver import (
-    DOUBLE_COLUMNS,
-    ID_PATTERN,
+from pipeline.layers.silver_contract import (
+    DUPLICATE,
     MOOD_THRESHOLD,
     PARTY_THRESHOLD,
     REJECT,
+    REJECT_RULES,
     TRACK_COLUMNS,
+    Rule,
 )
+from pipeline.manifest import dir_bytes
+from pipeline.records import write_records
+from pipeline.schema import RAW_COLUMNS, RAW_TYPES, duckdb_columns
+from pipeline.sqltext import sql_literal
 from pipeline.timing import Steps
 
 PROBLEM = "_problem"  # why a read row is quarantined (NULL for a bronze row)
@@ -80,7 +81,6 @@ READER_ONLY_ERRORS = {
     "INVALID UNICODE": "invalid_utf8",  # DuckDB 1.x name
     "LINE SIZE OVER MAXIMUM": "line_too_long",
 }
-_TYPES = {f.name: f.dataType for f in RAW_SCHEMA.fields}
 # read_csv options besides the columns: bronze's CSV dialect, every bad line kept. (Tests
 # shrink ``buffer_size`` so that small files are read in parallel chunks too.)
 READ_OPTIONS: dict[str, object] = {
@@ -130,9 +130,8 @@ def _q(name: str) -> str:
 
 def _read_types() -> dict[str, str]:
     """read_csv column types: the schema's, with integers and booleans read as text."""
-    strict = (T.IntegerType, T.BooleanType)
     return {
-        name: "VARCHAR" if isinstance(_TYPES[name], strict) else sql_type
+        name: "VARCHAR" if RAW_TYPES[name] in ("int", "boolean") else sql_type
         for name, sql_type in duckdb_columns().items()
     }
 
@@ -140,10 +139,10 @@ def _read_types() -> dict[str, str]:
 def _spark_typed(name: str) -> str:
     """SQL giving a column's value as Spark's CSV reader parses it; NULL where Spark fails."""
     col = _q(name)
-    if isinstance(_TYPES[name], T.IntegerType):
+    if RAW_TYPES[name] == "int":
         valid = f"regexp_matches({col}, {sql_literal(INT_TEXT)})"
         return f"CASE WHEN {valid} THEN try_cast({col} AS INTEGER) END"
-    if isinstance(_TYPES[name], T.BooleanType):
+    if RAW_TYPES[name] == "boolean":
         return f"CASE lower({col}) WHEN 'true' THEN true WHEN 'false' THEN false END"
     return col
 
@@ -178,39 +177,54 @@ def _sql_value(value: object) -> str:
     return str(value) if isinstance(value, int) else sql_literal(str(value))
 
 
+def _sql_constant(value: object) -> str:
+    """A number as itself, anything else as a string literal."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return repr(value) if is_number else sql_literal(str(value))
+
+
+# Each op of the contract's rules as a DuckDB condition: (column, value, resolve a column).
+_SQL_OPS = {
+    "not_matching": lambda x, v, ref: f"NOT regexp_matches({x}, {sql_literal(v)})",
+    "is_true": lambda x, v, ref: x,
+    "is_null": lambda x, v, ref: f"{x} IS NULL",
+    "empty": lambda x, v, ref: f"len({x}) = 0",
+    "length_differs": lambda x, v, ref: f"len({x}) <> len({ref(v)})",
+    "equals": lambda x, v, ref: f"{x} = {_sql_constant(v)}",
+    "year_differs": lambda x, v, ref: f"year({x}) <> {ref(v)}",
+    "not_finite": lambda x, v, ref: f"isnan({x})",
+    "outside": lambda x, v, ref: (
+        f"NOT ({x} BETWEEN {_sql_constant(v[0])} AND {_sql_constant(v[1])})"
+    ),
+    "not_in": lambda x, v, ref: f"{x} NOT IN ({', '.join(map(_sql_constant, v))})",
+    "below": lambda x, v, ref: f"{x} < {_sql_constant(v)}",
+    "at_most": lambda x, v, ref: f"{x} <= {_sql_constant(v)}",
+    "not_whole": lambda x, v, ref: f"{x} <> floor({x})",
+}
+# The parsed values and the duplicate flag, as the classifying query names them.
+_RULE_COLUMNS = {
+    DUPLICATE: f"(_first IS NOT NULL AND {ORDER} <> _first)",
+    "parsed.artists": "_artists",
+    "parsed.artist_ids": "_artist_ids",
+    "parsed.release_date": "_date",
+}
+
+
 def reject_rules_sql() -> list[tuple[str, str]]:
-    """(reason, SQL condition that rejects) in the order of :func:`pipeline.silver.reject_rules`.
+    """(reason, SQL condition that rejects) of :data:`REJECT_RULES`, in order.
 
     The conditions see the bronze columns plus ``_artists``, ``_artist_ids``, ``_date`` (the
     parsed values) and ``_first`` (the first ingest order of a duplicated id, else NULL).
     """
-    rules = [
-        ("bad_id", f"NOT regexp_matches(id, {sql_literal(ID_PATTERN)})"),
-        ("duplicate_id", f"_first IS NOT NULL AND {ORDER} <> _first"),
-        ("unparseable_artists", "_artists IS NULL"),
-        ("unparseable_artist_ids", "_artist_ids IS NULL"),
-        ("no_artists", "len(_artists) = 0"),
-        ("artist_count_mismatch", "len(_artists) <> len(_artist_ids)"),
-        ("year_zero", '"year" = 0'),
-        ("placeholder_date_1900", "release_date = '1900-01-01'"),
-        ("bad_release_date", "_date IS NULL"),
-        ("year_mismatch", 'year(_date) <> "year"'),
-    ]
-    rules += [(f"not_finite:{c}", f"isnan({_q(c)})") for c in DOUBLE_COLUMNS]
-    rules += [(f"out_of_range:{c}", f"NOT ({_q(c)} BETWEEN 0.0 AND 1.0)") for c in UNIT_FEATURES]
-    rules += [
-        ("out_of_range:key", 'NOT ("key" BETWEEN 0 AND 11)'),
-        ("out_of_range:mode", '"mode" NOT IN (0, 1)'),
-        ("out_of_range:tempo", "tempo < 0"),
-        ("out_of_range:duration_ms", "duration_ms <= 0"),
-        ("out_of_range:track_number", "track_number < 1"),
-        ("out_of_range:disc_number", "disc_number < 1"),
-        (
-            "out_of_range:time_signature",
-            "NOT (time_signature BETWEEN 0 AND 7) OR time_signature <> floor(time_signature)",
-        ),
-    ]
-    return rules
+
+    def ref(name: str) -> str:
+        return _RULE_COLUMNS.get(name) or _q(name)
+
+    def condition(rule: Rule) -> str:
+        tests = [_SQL_OPS[t.op](ref(t.column), t.value, ref) for t in rule.tests]
+        return " OR ".join(f"({test})" for test in tests) if len(tests) > 1 else tests[0]
+
+    return [(rule.reason, condition(rule)) for rule in REJECT_RULES]
 
 
 def _classify_sql() -> str:
@@ -471,47 +485,3 @@ def _result(con, facts, records, steps, start, out) -> DuckSilverResult:
 
 
 # --- answer check ----------------------------------------------------------------------
-
-# Columns a wrong parse, rule or derivation would change (floats rounded: no last-ulp noise).
-FINGERPRINT_COLUMNS = (
-    "id, artists, artist_ids, primary_artist, artist_count, explicit, track_number, "
-    "release_date, release_precision, decade, is_party_song, mood, year, "
-    "round(duration_min, 9), round(tempo, 9), round(valence, 9)"
-)
-
-
-def fingerprint(silver_dir: Path) -> dict[str, object]:
-    """An order-independent summary of a silver directory (either engine's), to compare.
-
-    Row counts, rejects by reason, and sums of row hashes for tracks, track_artists and
-    rejects; equal fingerprints mean equal silvers up to a hash collision.
-    """
-    silver = Path(silver_dir)
-
-    def scan(table: str) -> str:
-        glob = sql_literal(str(silver / table / "**" / "*.parquet"))
-        return f"read_parquet({glob}, hive_partitioning = {str(table == 'tracks').lower()})"
-
-    con = duckdb.connect()
-    try:
-        tracks = con.execute(
-            f"SELECT count(*), sum(hash({FINGERPRINT_COLUMNS})) FROM {scan('tracks')}"
-        ).fetchone()
-        artists = con.execute(
-            "SELECT count(*), sum(hash(track_id, position, artist_id, artist_name)) "
-            f"FROM {scan('track_artists')}"
-        ).fetchone()
-        rejects = con.execute(
-            f"SELECT {REJECT}, count(*), sum(hash(id, name, release_date)) "
-            f"FROM {scan('_rejects')} GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-    finally:
-        con.close()
-    return {
-        "tracks": tracks[0],
-        "tracks_hash": int(tracks[1] or 0),
-        "track_artists": artists[0],
-        "track_artists_hash": int(artists[1] or 0),
-        "rejects_by_reason": {reason: n for reason, n, _ in rejects},
-        "rejects_hash": sum(int(h) for _, _, h in rejects),
-    }

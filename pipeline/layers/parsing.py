@@ -7,7 +7,7 @@
 
 The Python forms are the reference (``ast.literal_eval``); the Spark forms are what silver
 runs; the DuckDB forms (SQL text over a column expression) are what the DuckDB reference
-silver (:mod:`pipeline.silver_duckdb`) runs. Tests assert that all three agree on every real
+silver (:mod:`bench.references.silver_duckdb`) runs. Tests assert that all three agree on every real
 and fixture row.
 
 Inside a quoted name every escape that ``repr()`` of a ``str`` writes is read, as Python
@@ -27,6 +27,8 @@ import re
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
+
+from pipeline.sqltext import sql_literal
 
 # The escapes of a str's repr (Python also reads upper-case hex digits, and so do we).
 ESCAPE = r"""\\(?:[\\'"nrt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})"""
@@ -233,8 +235,3 @@ def duckdb_release_date_sql(expr: str) -> str:
         for pattern, suffix in DATE_FORMATS.values()
     )
     return f"CASE WHEN starts_with({expr}, '0000') THEN NULL {whens} END"
-
-
-def sql_literal(text: str) -> str:
-    """``text`` as a SQL string literal (DuckDB keeps backslashes in ``'...'`` as they are)."""
-    return "'" + text.replace("'", "''") + "'"
