@@ -164,6 +164,9 @@ def _default_spark_conf() -> dict[str, str]:
 #   whole tree peaked at 5.2 GiB at 12M rows and 5.7 GiB at 60M.
 DRIVER_MEMORY_BY_STEP = {"bronze": "1536m", "silver": "4g", "bench": "3g"}
 DEFAULT_DRIVER_MEMORY = "4g"  # any other Spark session (tests, the Connect server)
+# Short batch JVMs (the layers) get JIT options that favour a quick start; the bench's
+# sessions keep the JVM's defaults, which suit queries run again and again.
+BATCH_STEPS = ("bronze", "silver")
 
 
 def _java_mib(size: str) -> int:
@@ -202,6 +205,8 @@ class Settings:
     # The local Spark JVM's heap cap. Unset: each Spark step's own (DRIVER_MEMORY_BY_STEP).
     spark_driver_memory: str = field(default_factory=lambda: _env("SPARK_DRIVER_MEMORY", ""))
     spark_conf: dict[str, str] = field(default_factory=_default_spark_conf)
+    # The batch JIT options (pipeline.spark.BATCH_JIT_OPTIONS); set by for_spark_steps.
+    spark_batch_jit: bool = True
 
     # --- DuckDB ---
     # DuckDB's threads (0: as many as a local Spark master's cores, so the bench compares
@@ -341,11 +346,15 @@ class Settings:
 
     def for_spark_steps(self, *steps: str) -> Settings:
         """These settings with the driver heap of ``steps`` (the largest of their defaults)
-        unless SPARK_DRIVER_MEMORY names one."""
-        if self.spark_driver_memory or not steps:
+        unless SPARK_DRIVER_MEMORY names one, and the batch JIT options only when every step
+        is a batch layer (see :data:`pipeline.spark.BATCH_JIT_OPTIONS`)."""
+        if not steps:
             return self
-        heap = max((DRIVER_MEMORY_BY_STEP[s] for s in steps), key=_java_mib)
-        return self.with_overrides(spark_driver_memory=heap)
+        heap = self.spark_driver_memory or max(
+            (DRIVER_MEMORY_BY_STEP[s] for s in steps), key=_java_mib
+        )
+        batch = all(s in BATCH_STEPS for s in steps)
+        return self.with_overrides(spark_driver_memory=heap, spark_batch_jit=batch)
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the non-None ``changes`` applied (CLI flags win over env), checked as

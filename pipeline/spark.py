@@ -32,7 +32,10 @@ LOG4J_CONF = Path(__file__).with_name("log4j2.properties")
 # tasks. Smaller inlining budgets, and C2 only for methods 3x hotter than the default, cut
 # that to 7-9 s: bench-etl's bronze + silver went 27.2 s -> 23.3 s (1.2M rows, alternating
 # cold runs); the tasks' own CPU did not grow. Methods left to C1 are still compiled, only
-# less aggressively. All are product flags of JDK 17+.
+# less aggressively. All are product flags of JDK 17+. Only the layers' sessions use them
+# (Settings.for_spark_steps): in the bench's long-lived session they made Spark hot
+# `correlations` 2.1x slower (16.6 s -> 7.9 s median without them, 1.2M rows, same machine,
+# back to back; top_artists 6.6 -> 5.6 s, artist_search 5.0 -> 4.9 s).
 BATCH_JIT_OPTIONS = (
     "-XX:FreqInlineSize=150",  # default 325 bytecode bytes
     "-XX:InlineSmallCode=1000",  # default 2500 bytes of machine code
@@ -105,14 +108,15 @@ def spark_conf(settings: Settings) -> dict[str, str]:
     if not is_connect(settings):
         conf["spark.master"] = settings.spark_master
         conf["spark.driver.memory"] = settings.driver_memory()
-        jit = " ".join(BATCH_JIT_OPTIONS)
+        jit = " ".join(BATCH_JIT_OPTIONS) if settings.spark_batch_jit else ""
         log = spark_log(settings.data_dir)
         gc = " ".join(DRIVER_GC_OPTIONS)
         conf["spark.driver.extraJavaOptions"] = (
             f"-Dlog4j2.configurationFile={LOG4J_CONF.as_uri()} -Dmedallion.spark.log={log} "
             f"{jit} {gc}"
         )
-        conf["spark.executor.extraJavaOptions"] = jit  # a cluster's executors are batch JVMs too
+        if jit:  # a cluster's executors are batch JVMs too
+            conf["spark.executor.extraJavaOptions"] = jit
         if cores:  # local mode: shuffle and spill files under DATA_DIR, removed after the run
             conf["spark.local.dir"] = str(spark_scratch(settings))
         conf["spark.driver.host"] = "127.0.0.1" if cores else conf.get("spark.driver.host", "")

@@ -116,6 +116,13 @@ def test_each_spark_step_gets_its_own_heap_unless_one_is_set(monkeypatch):
     monkeypatch.setenv("SPARK_DRIVER_MEMORY", "6g")
     assert heap("bronze") == heap("bench") == "6g"
 
+    def java(*steps: str) -> str:
+        return spark_conf(Settings().for_spark_steps(*steps))["spark.driver.extraJavaOptions"]
+
+    batch = "-XX:MaxInlineLevel"
+    assert batch in java("bronze", "silver") and batch in java("bronze")
+    assert batch not in java("bench")  # the bench's queries run hot: the JVM's defaults
+
 
 def test_dashboard_refuses_a_bad_port(tmp_path):
     line = one_line(cli("dashboard", data=tmp_path, PORT="99999", timeout=120), 2)
