@@ -28,12 +28,13 @@ OWN_DATA: list[Settings] = []
 
 
 def bench_settings() -> Settings:
-    """Settings of the run, with a concrete thread count N shared by Spark and DuckDB."""
+    """Settings of the run, with a concrete thread count N shared by Spark and DuckDB:
+    DuckDB's threads (DUCKDB_THREADS, by default the local master's cores) become the local
+    master's ``local[N]``. A cluster keeps its master."""
     settings = Settings().for_spark_steps("bench")
-    threads = local_cores(settings.spark_master)
-    if threads is None:  # a cluster: keep its master, match DuckDB to this machine
+    if local_cores(settings.spark_master) is None:
         return settings
-    return settings.with_overrides(spark_master=f"local[{threads}]")
+    return settings.with_overrides(spark_master=f"local[{settings.duckdb_threads}]")
 
 
 def threads_of(settings: Settings) -> int:

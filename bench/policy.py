@@ -2,9 +2,10 @@
 
 Rounds scale down with ``BENCH_QUICK=1`` (the smoke run used by the tests). In a full run a
 fast variant gets many rounds (gold 50 after 5 warm-up, DuckDB on silver 7 after 2, Spark
-hot 5 after 2), and a slow one follows ClickBench's rule (:func:`rounds_by_cost`): when
-its answer check, which runs the query once on the same engine just before, took more than
-``SLOW_QUERY_S``, that run is its warm-up and 3 timed runs follow.
+hot 5 after 2, storage scans 5 after 1), and a slow one follows ClickBench's rule
+(:func:`rounds_by_cost`): when its answer check, which runs the query once on the same
+engine just before, took more than ``SLOW_QUERY_S``, that run is its warm-up and 3 timed
+runs follow.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from pathlib import Path
 
 from pipeline.settings import Settings
 
-QUICK = Settings().bench_quick == "1"
+_MODE = Settings().bench_quick
+QUICK = _MODE == "1"
 # BENCH_QUICK=large (the scale sweep at 50x and above): one timed round of every slow
 # variant, no warm-up round. The answer check has already run each query once on that
 # engine in the same session, so the timed round is still hot.
-LARGE = Settings().bench_quick == "large"
+LARGE = _MODE == "large"
 
 GOLD_ROUNDS, GOLD_WARMUP = (10, 2) if QUICK or LARGE else (50, 5)
 DUCK_SILVER_ROUNDS, DUCK_SILVER_WARMUP = (1, 0) if LARGE else (3, 1) if QUICK else (7, 2)
@@ -33,7 +35,8 @@ POLICY = (
     f"gets {SLOW_ROUNDS} timed runs (ClickBench's rule); faster ones get warm-up runs and "
     f"more rounds (gold {GOLD_ROUNDS} after {GOLD_WARMUP}, DuckDB on silver "
     f"{DUCK_SILVER_ROUNDS} after {DUCK_SILVER_WARMUP}, Spark hot {SPARK_HOT_ROUNDS} after "
-    f"{SPARK_HOT_WARMUP}). Spark cold is one fresh process per query."
+    f"{SPARK_HOT_WARMUP}; storage scans {SCAN_ROUNDS} after {SCAN_WARMUP}, checked Spark "
+    f"against DuckDB). Spark cold is one fresh process per query."
 )
 
 
@@ -77,6 +80,16 @@ def wait_for_quiet_cpu(limit_s: float = QUIET_LIMIT_S) -> float:
         if total1 > total0 and (busy1 - busy0) / (total1 - total0) <= QUIET_BUSY_MAX:
             break
     return round(time.perf_counter() - start, 3)
+
+
+def checked_run(fn):
+    """(fn's result, its seconds) for an answer check, started on a quiet machine like every
+    timed round, so that its time (:func:`rounds_by_cost`) is the query's, not the tail of
+    the previous benchmark's JVM work."""
+    wait_for_quiet_cpu()
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
 
 
 def pedantic(benchmark, fn, rounds: int, warmup: int):

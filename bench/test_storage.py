@@ -107,13 +107,18 @@ def _sorted(frame, scan):
 
 @pytest.fixture(scope="module")
 def scan_answers(engines) -> LazyAnswers:
-    """Per (format, scan), when first needed: None when Spark and DuckDB agree, else why not."""
+    """Per (format, scan), when first needed: ``mismatch`` (None when Spark and DuckDB
+    agree, else why not) and ``check_s``, each engine's seconds for its checked run."""
 
-    def compute(key: tuple[str, str]) -> str | None:
+    def compute(key: tuple[str, str]) -> dict:
         fmt, scan = key
         sql = SCANS[scan].format(table=FORMATS[fmt])
-        a, b = (_sorted(engines[e](sql), scan) for e in ("spark", "duckdb"))
-        return "; ".join(compare_frames(a, b, rel=1e-9)) or None
+        frames, check_s = {}, {}
+        for engine in ("spark", "duckdb"):
+            frame, check_s[engine] = policy.checked_run(lambda e=engine: engines[e](sql))
+            frames[engine] = _sorted(frame, scan)
+        mismatch = "; ".join(compare_frames(frames["spark"], frames["duckdb"], rel=1e-9))
+        return {"mismatch": mismatch or None, "check_s": check_s}
 
     return LazyAnswers(compute)
 
@@ -123,19 +128,21 @@ def scan_answers(engines) -> LazyAnswers:
 @pytest.mark.parametrize("engine", ["spark", "duckdb"])
 def test_scan(benchmark, engine, fmt, scan, engines, scan_answers, env, settings):
     """Inside the timer: the scan query, its full result materialised to pandas.
-    Outside: view creation; the answer check (Spark vs DuckDB) runs before any timing, and
-    the run measuring files and bytes read (``extra_info["read"]``) after it."""
+    Outside: view creation; the answer check (Spark vs DuckDB) runs before any timing (a
+    scan slower than a second counts it as its warm-up: policy.rounds_by_cost), and the
+    run measuring files and bytes read (``extra_info["read"]``) after it."""
     benchmark.group = f"scan {scan}"
     sql = SCANS[scan].format(table=FORMATS[fmt])
     benchmark.extra_info.update(
         engine=engine, variant=f"{engine}_{fmt}", format=fmt, query=scan, sql=sql,
         **common_info(env, settings),
     )  # fmt: skip
-    if scan_answers[fmt, scan]:
-        record_failure(f"scan[{engine}-{fmt}-{scan}]", scan_answers[fmt, scan])
-    frame = policy.pedantic(
-        benchmark, lambda: engines[engine](sql), policy.SCAN_ROUNDS, policy.SCAN_WARMUP
-    )
+    answer = scan_answers[fmt, scan]
+    if answer["mismatch"]:
+        record_failure(f"scan[{engine}-{fmt}-{scan}]", answer["mismatch"])
+    check_s = benchmark.extra_info["check_s"] = answer["check_s"][engine]
+    rounds = policy.rounds_by_cost(policy.SCAN_ROUNDS, policy.SCAN_WARMUP, check_s)
+    frame = policy.pedantic(benchmark, lambda: engines[engine](sql), *rounds)
     benchmark.extra_info["result_rows"] = len(frame)
     benchmark.extra_info["read"] = engines[f"{engine}_read"](sql)
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from pipeline.layers.silver_contract import REJECT
 from pipeline.sqltext import sql_literal
+
+if TYPE_CHECKING:  # only annotations: importing the module needs no pandas
+    import pandas as pd
 
 
 def plain(value: Any) -> Any:

@@ -158,6 +158,8 @@ def test_json_has_every_benchmark_and_the_environment(bench_run):
     gold = next(b for b in result["benchmarks"] if b["name"] == "test_duckdb_gold[overview]")
     assert gold["stats"]["min"] <= gold["extra_info"]["p95_s"] <= gold["stats"]["max"]
     assert "ClickBench" in result["policy"] and hot["extra_info"]["check_s"] > 0
+    scans = [b for b in result["benchmarks"] if b["name"].startswith("test_scan[")]
+    assert all(b["extra_info"]["check_s"] > 0 for b in scans)  # their rounds follow the rule
 
 
 def test_rounds_follow_the_cost_of_the_answer_check():
@@ -343,3 +345,22 @@ def test_spark_floor_times_both_copies_in_a_fresh_process(tmp_path, jvm):
     assert set(floor) == {"spark_start_s", "bronze_floor_s", "silver_floor_s"}
     assert all(v > 0 for v in floor.values())
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(("master", "threads", "expected"), [
+    ("local[2]", "", "local[2]"),
+    ("local[2]", "1", "local[1]"),
+    ("local[*]", "3", "local[3]"),
+    ("spark://127.0.0.1:7077", "2", "spark://127.0.0.1:7077"),
+])  # fmt: skip
+def test_bench_spark_and_duckdb_use_the_same_threads(monkeypatch, master, threads, expected):
+    """The bench's local Spark master takes DuckDB's thread count (DUCKDB_THREADS, by
+    default the master's cores), so "same N" in the report holds; a cluster keeps its own."""
+    from bench.conftest import bench_settings
+
+    monkeypatch.setenv("SPARK_MASTER", master)
+    monkeypatch.setenv("DUCKDB_THREADS", threads)
+    settings = bench_settings()
+    assert settings.spark_master == expected
+    if master.startswith("local"):
+        assert settings.duckdb_threads == int(expected[6:-1])

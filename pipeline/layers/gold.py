@@ -41,13 +41,15 @@ import duckdb
 from pipeline import publish
 from pipeline.catalogue import (
     ARTIST_FEATURES,
-    FEATURE_PAIRS,
     FEATURE_RANGES,
     PROFILE_FEATURES,
     REMASTER_FEATURES,
     TREND_FEATURES,
     avg_columns,
     feature_bin,
+    pearson_means,
+    pearson_structs,
+    pearson_sums,
     remaster_match,
     sd_columns,
 )
@@ -266,25 +268,9 @@ def _density_pair(x: str, y: str) -> str:
 
 
 def _correlations_sql() -> str:
-    """Pearson's r of every feature pair, per decade and overall (decade NULL).
-
-    Two passes: the scope's means, then sums of products of deviations from them, which is
-    exact to ~1e-13 and half the cost of corr() (six running moments per pair and row).
-    Silver has no null or NaN feature (bronze quarantines empty fields, silver rejects NaN),
-    so each pair uses every row of its scope, as corr() does; a constant feature gives NaN.
-    """
-    features = sorted({f for pair in FEATURE_PAIRS for f in pair}, key=AUDIO_FEATURES.index)
-    means = ", ".join(f"avg({f}) AS m_{f}" for f in features)
-    squares = [(f, f) for f in features]
-    sums = ", ".join(
-        f"sum((t.{a} - m.m_{a}) * (t.{b} - m.m_{b})) AS s_{a}__{b}"
-        for a, b in (*FEATURE_PAIRS, *squares)
-    )
-    pairs = ", ".join(
-        f"{{'feature_x': '{a}', 'feature_y': '{b}', "
-        f"'corr': s_{a}__{b} / sqrt(s_{a}__{a} * s_{b}__{b})}}"
-        for a, b in FEATURE_PAIRS
-    )
+    """Pearson's r of every feature pair, per decade and overall (decade NULL), in the
+    catalogue's two passes (:func:`pipeline.catalogue.pearson_sums`)."""
+    means, sums = pearson_means(), pearson_sums()
     return f"""WITH decade_means AS (SELECT decade, {means} FROM t GROUP BY decade),
           all_means AS (SELECT {means} FROM t),
           scopes AS (
@@ -293,7 +279,7 @@ def _correlations_sql() -> str:
             SELECT CAST(NULL AS INTEGER), {sums} FROM t, all_means m)
         SELECT decade, pair.feature_x AS feature_x, pair.feature_y AS feature_y,
                pair.corr AS corr
-        FROM scopes, UNNEST([{pairs}]) AS u(pair)"""
+        FROM scopes, UNNEST([{pearson_structs()}]) AS u(pair)"""
 
 
 # The gold tables, longest to build first: the build starts each as soon as what it reads
